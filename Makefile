@@ -1,0 +1,50 @@
+# Every target installs what it needs first, from nothing, into .venv/.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
+# Sanitised, strict output comparison; warnings inside the notebook kernel are not pytest's business.
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -o filterwarnings= -p no:cacheprovider
+
+.PHONY: help install test test-package test-notebooks book execute lab lint clean
+
+help:
+	@echo "make test     package tests, then every notebook under nbval (installs first)"
+	@echo "make book     HTML book into _build/html/ with warnings as errors (installs first)"
+	@echo "make execute  re-execute every notebook in place, fresh kernel, top to bottom"
+	@echo "make lab      JupyterLab on the chapters"
+	@echo "make lint     ruff over the package, tests and notebooks"
+	@echo "make clean    remove builds (keeps .venv; 'rm -rf .venv' for a full reset)"
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+test: test-package test-notebooks
+
+test-package: $(STAMP)
+	$(BIN)/python -m pytest tests -p no:cacheprovider
+
+test-notebooks: $(STAMP)
+	$(BIN)/python -m pytest $(NBVAL) $(NOTEBOOKS)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --builder html -W --keep-going
+
+execute: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters
+
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests tools chapters
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

@@ -1,0 +1,52 @@
+"""lmvis.book: the shared setup call and helpers."""
+
+import random
+
+import matplotlib as mpl
+import numpy as np
+import pytest
+import torch
+
+import lmvis
+from lmvis.book import STYLE
+
+
+def test_import_has_no_side_effects_and_setup_applies_style():
+    import importlib
+
+    mpl.rcdefaults()
+    importlib.reload(lmvis)
+    assert mpl.rcParams["axes.spines.top"] is True  # untouched by import
+    lmvis.setup()
+    assert mpl.rcParams["axes.spines.top"] is STYLE["axes.spines.top"]
+    mpl.rcdefaults()
+
+
+def test_setup_seeds_every_generator():
+    lmvis.setup(seed=3)
+    a = (random.random(), np.random.rand(), torch.rand(1).item())
+    lmvis.setup(seed=3)
+    b = (random.random(), np.random.rand(), torch.rand(1).item())
+    assert a == b
+    mpl.rcdefaults()
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "0", True])
+def test_setup_rejects_bad_seed(bad):
+    with pytest.raises(ValueError, match="seed must be a non-negative int"):
+        lmvis.setup(seed=bad)
+
+
+def test_stopwatch_prints_the_sanitised_mark(capsys):
+    with lmvis.stopwatch("work") as sw:
+        pass
+    assert sw.seconds >= 0
+    assert capsys.readouterr().out.startswith("work: ⏱ ")
+
+
+def test_progress_final_line_has_no_timing(capsys):
+    for _ in lmvis.progress(range(3), desc="steps"):
+        pass
+    err = capsys.readouterr().err
+    final = err.split("\r")[-1]
+    assert "3/3" in final and "it/s" not in final and "<" not in final

@@ -1,0 +1,138 @@
+"""Repository invariants: pins agree, notebooks follow the book's conventions."""
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+import lmvis
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def _pins(lines):
+    return sorted(
+        line.strip() for line in lines if line.strip() and not line.strip().startswith("#")
+    )
+
+
+def test_requirements_are_exact_pins_and_torch_is_2_13_0():
+    pins = _pins((ROOT / "requirements.txt").read_text().splitlines())
+    assert pins, "requirements.txt is empty"
+    loose = [p for p in pins if not re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.+\-]+", p)]
+    assert not loose, f"every requirement must be pinned exactly (name==version); loose: {loose}"
+    assert "torch==2.13.0" in pins
+
+
+def test_environment_yml_agrees_with_requirements():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    deps = env["dependencies"]
+    assert "python=3.11" in deps
+    pip_section = next(d["pip"] for d in deps if isinstance(d, dict) and "pip" in d)
+    req = _pins((ROOT / "requirements.txt").read_text().splitlines())
+    assert sorted(pip_section) == req
+
+
+def test_colab_install_url_matches_config():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["repository"]["url"] == lmvis.BOOK_REPOSITORY
+    assert config["repository"]["branch"] == "main"
+
+
+def _toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [ch["file"] for ch in part["chapters"]]
+    return files
+
+
+def test_every_chapter_notebook_is_in_the_toc_and_every_toc_entry_exists():
+    files = _toc_files()
+    for f in files:
+        matches = [p for p in ROOT.glob(f + ".*") if p.suffix in {".ipynb", ".md"}]
+        assert matches, f"_toc.yml lists {f!r} but no {f}.ipynb or {f}.md exists"
+    for nb in NOTEBOOKS:
+        assert str(nb.relative_to(ROOT).with_suffix("")) in files, f"{nb.name} is not in _toc.yml"
+
+
+def _code_cells(nb):
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def _source(cell):
+    src = cell["source"]
+    return "".join(src) if isinstance(src, list) else src
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def notebook(request):
+    return json.loads(request.param.read_text(encoding="utf-8"))
+
+
+def test_setup_cell_is_identical_in_every_notebook():
+    firsts = {p.name: _source(_code_cells(json.loads(p.read_text()))[0]) for p in NOTEBOOKS}
+    reference = next(iter(firsts.values()), None)
+    for name, src in firsts.items():
+        assert src == reference, f"{name}: the first code cell differs from the shared setup cell"
+        assert "lmvis.setup()" in src and lmvis.BOOK_REPOSITORY in src
+
+
+def test_notebook_was_executed_top_to_bottom_in_a_fresh_kernel(notebook):
+    counts = [c["execution_count"] for c in _code_cells(notebook) if _source(c).strip()]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"execution counts {counts} are not 1..N: run `make execute`"
+    )
+
+
+def test_notebook_has_no_error_outputs_and_uses_the_python3_kernel(notebook):
+    assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+    for cell in _code_cells(notebook):
+        for out in cell.get("outputs", []):
+            assert out["output_type"] != "error", f"stored error output in:\n{_source(cell)}"
+
+
+def _should_have_output(src):
+    """True where a cell evidently prints or displays something (nbval skips empty cells)."""
+    try:
+        tree = ast.parse(src)
+    except SyntaxError:  # IPython magics
+        return False
+    if not tree.body:
+        return False
+    last = tree.body[-1]
+    if isinstance(last, ast.Expr) and not isinstance(last.value, ast.Call | ast.Constant):
+        return True
+    calls = {
+        n.func.id if isinstance(n.func, ast.Name) else getattr(n.func, "attr", "")
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+    }
+    return bool(calls & {"print", "display", "show"})
+
+
+def test_no_code_cell_lacks_its_outputs_by_accident(notebook):
+    for cell in _code_cells(notebook):
+        src = _source(cell)
+        if _should_have_output(src):
+            assert cell.get("outputs"), f"this cell prints or displays but stores no output:\n{src}"
+
+
+def test_figures_are_stored_as_png_not_svg(notebook):
+    for cell in _code_cells(notebook):
+        for out in cell.get("outputs", []):
+            assert "image/svg+xml" not in out.get("data", {}), "SVG output varies between runs"
+
+
+def test_ignored_outputs_say_why(notebook):
+    for cell in _code_cells(notebook):
+        src = _source(cell)
+        for line in src.splitlines():
+            if "NBVAL_IGNORE_OUTPUT" in line:
+                assert re.search(r"NBVAL_IGNORE_OUTPUT\s*(-|—|:)\s*\S", line), (
+                    f"say why the output is ignored, e.g. '# NBVAL_IGNORE_OUTPUT - timings':\n{src}"
+                )
