@@ -6,10 +6,9 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.linear_model import Ridge
-
 from lmvis import data, regression, tabular_mlp
 from lmvis.preprocessing import TabularPreprocessor, log_target, train_val_test_split
+from sklearn.linear_model import Ridge
 
 
 # --- Part 1: one step by hand -------------------------------------------------------------
@@ -150,7 +149,9 @@ def _frame():
 
 def test_preprocessor_fits_on_train_only_no_leakage():
     train = _frame()
-    other = pd.DataFrame({"area": [1e6, -1e6], "const": [5, 9], "hood": ["A", "B"], "price": [1, 1]})
+    other = pd.DataFrame(
+        {"area": [1e6, -1e6], "const": [5, 9], "hood": ["A", "B"], "price": [1, 1]}
+    )
     pre = TabularPreprocessor(target="price").fit(train)
     before = (pre.mean_.copy(), pre.std_.copy())
     pre.transform(other)

@@ -36,7 +36,9 @@ def ames_path() -> Path:
     try:
         have = metadata.version(name)
     except metadata.PackageNotFoundError as e:
-        raise RuntimeError(f"the Ames data needs the package {name}=={want}; it is not installed") from e
+        raise RuntimeError(
+            f"the Ames data needs the package {name}=={want}; it is not installed"
+        ) from e
     if have != want:
         raise RuntimeError(
             f"the Ames data is verified for {name}=={want}, but {name}=={have} is installed"
@@ -53,7 +55,9 @@ def load_ames(*, expected_sha256: str = AMES_SHA256):
     or the file's checksum is not the one the book was written against.
     """
     if not isinstance(expected_sha256, str) or len(expected_sha256) != 64:
-        raise ValueError(f"expected_sha256 must be a 64-character hex string, got {expected_sha256!r}")
+        raise ValueError(
+            f"expected_sha256 must be a 64-character hex string, got {expected_sha256!r}"
+        )
     import pandas as pd
 
     path = ames_path()

@@ -16,7 +16,9 @@ def train_val_test_split(n: int, fractions=(0.7, 0.15, 0.15), seed: int = 0):
         raise ValueError(f"n must be an int >= 3, got {n!r}")
     f = np.asarray(fractions, dtype=float)
     if f.shape != (3,) or np.any(f <= 0) or not np.isclose(f.sum(), 1.0):
-        raise ValueError(f"fractions must be three positive numbers summing to 1, got {fractions!r}")
+        raise ValueError(
+            f"fractions must be three positive numbers summing to 1, got {fractions!r}"
+        )
     perm = np.random.default_rng(seed).permutation(n)
     n_train, n_val = int(round(f[0] * n)), int(round(f[1] * n))
     return perm[:n_train], perm[n_train : n_train + n_val], perm[n_train + n_val :]
@@ -93,7 +95,7 @@ class TabularPreprocessor:
 
 
 def log_target(price) -> np.ndarray:
-    """Natural log of prices: errors become relative, and the skewed price distribution symmetric."""
+    """Natural log of prices: errors become relative and the skewed distribution symmetric."""
     p = np.asarray(price, dtype=float)
     if np.any(~np.isfinite(p)) or np.any(p <= 0):
         raise ValueError("prices must be finite and positive to take their log")

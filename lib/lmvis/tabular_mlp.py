@@ -46,8 +46,9 @@ def fit_early_stopping(model, X_train, y_train, X_val, y_val, *, lr=1e-3, weight
     for name, X, y in (("train", X_train, y_train), ("val", X_val, y_val)):
         if X.ndim != 2 or y.shape != (X.shape[0],):
             raise ValueError(f"{name}: expected X (n, d) and y (n,), got {X.shape} and {y.shape}")
-    if not isinstance(patience, int) or patience < 1 or not isinstance(max_epochs, int) or max_epochs < 1:
-        raise ValueError(f"patience and max_epochs must be positive ints, got {patience}, {max_epochs}")
+    for name, v in (("patience", patience), ("max_epochs", max_epochs)):
+        if not isinstance(v, int) or v < 1:
+            raise ValueError(f"{name} must be a positive int, got {v!r}")
     dev = torch.device(device)
     model = model.to(dev)
     Xt, yt = torch.from_numpy(X_train).to(dev), torch.from_numpy(y_train).to(dev)
@@ -75,7 +76,8 @@ def fit_early_stopping(model, X_train, y_train, X_val, y_val, *, lr=1e-3, weight
         hist["train_loss"].append(total / len(Xt))
         hist["val_loss"].append(val)
         if val < best:
-            best, best_state, waited, hist["best_epoch"] = val, copy.deepcopy(model.state_dict()), 0, epoch
+            best, waited, hist["best_epoch"] = val, 0, epoch
+            best_state = copy.deepcopy(model.state_dict())
         else:
             waited += 1
         if hasattr(bar, "set_postfix_str"):
