@@ -2,12 +2,11 @@
 
 import random
 
+import lmvis
 import matplotlib as mpl
 import numpy as np
 import pytest
 import torch
-
-import lmvis
 from lmvis.book import STYLE
 
 
@@ -24,9 +23,9 @@ def test_import_has_no_side_effects_and_setup_applies_style():
 
 def test_setup_seeds_every_generator():
     lmvis.setup(seed=3)
-    a = (random.random(), np.random.rand(), torch.rand(1).item())
+    a = (random.random(), np.random.rand(), torch.rand(1).item())  # noqa: NPY002
     lmvis.setup(seed=3)
-    b = (random.random(), np.random.rand(), torch.rand(1).item())
+    b = (random.random(), np.random.rand(), torch.rand(1).item())  # noqa: NPY002
     assert a == b
     mpl.rcdefaults()
 

@@ -5,10 +5,9 @@ import json
 import re
 from pathlib import Path
 
+import lmvis
 import pytest
 import yaml
-
-import lmvis
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))

@@ -23,7 +23,8 @@ def execute(path: Path) -> float:
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
     elapsed = time.perf_counter() - start
-    nb.metadata.pop("widgets", None)  # widget state holds random model ids; the book shows static figures
+    # Widget state holds random model ids; the HTML book shows static figures instead.
+    nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
     return elapsed
 

@@ -39,7 +39,7 @@ def setup(seed: int = 0) -> None:
     import torch
 
     random.seed(seed)
-    np.random.seed(seed)  # legacy global generator, for third-party code that uses it
+    np.random.seed(seed)  # noqa: NPY002 - the legacy global generator, for code that uses it
     torch.manual_seed(seed)
     np.set_printoptions(precision=4, suppress=True, linewidth=100)
     torch.set_printoptions(precision=4, linewidth=100)

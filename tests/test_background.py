@@ -1,0 +1,138 @@
+"""Chapter 1: milestones, k-means, the bandit, and the rule-versus-model helpers."""
+
+import re
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from lmvis import bandit, kmeans, milestones, rules
+from sklearn.cluster import KMeans
+from sklearn.datasets import make_blobs
+
+BIB = (Path(__file__).resolve().parents[1] / "references.bib").read_text()
+BIB_KEYS = set(re.findall(r"@\w+\{([^,]+),", BIB))
+
+
+def test_milestones_are_chronological_and_cited():
+    years = [m.year for m in milestones.MILESTONES]
+    assert years == sorted(years)
+    for m in milestones.MILESTONES:
+        assert m.cite in BIB_KEYS, f"{m.name}: {m.cite} is not in references.bib"
+        assert m.params_cite is None or m.params_cite in BIB_KEYS
+        assert m.params is None or m.params > 0
+        assert m.tokens is None or m.params is not None
+
+
+def test_milestones_fix_the_sources_errors():
+    by = {m.name: m for m in milestones.MILESTONES}
+    assert by["GPT"].params == 117e6  # not 150 million (document 001)
+    assert by["GPT-3"].params == 175e9 and by["GPT-3"].tokens == 300e9  # tokens, not "words"
+    assert by["AlexNet"].authors == "Krizhevsky, Sutskever, Hinton"
+    assert by["Deep belief network"].year == 2006 and by["Deep Boltzmann machine"].year == 2009
+
+
+def test_growth_per_year_compounds_back_to_the_endpoint():
+    g = milestones.growth_per_year(2012, 60e6, 2020, 175e9)
+    assert 60e6 * g**8 == pytest.approx(175e9, rel=1e-12)
+    with pytest.raises(ValueError, match="year1 must be after year0"):
+        milestones.growth_per_year(2020, 1, 2012, 2)
+    with pytest.raises(ValueError, match="must be positive"):
+        milestones.growth_per_year(2012, 0, 2020, 2)
+
+
+def test_parameter_plot_has_one_point_per_sized_milestone():
+    ax = milestones.plot_parameter_growth()
+    n = sum(m.params is not None for m in milestones.MILESTONES)
+    assert len(ax.collections[0].get_offsets()) == n
+    assert ax.get_yscale() == "log"
+    plt.close(ax.figure)
+
+
+def test_kmeans_matches_scikit_learn():
+    X, _ = make_blobs(n_samples=300, centers=3, cluster_std=0.6, random_state=0)
+    centres, labels, history = kmeans.kmeans(X, k=3, seed=0)
+    # scikit-learn's Lloyd iterations from the same starting centres
+    ref = KMeans(n_clusters=3, init=history[0], n_init=1, algorithm="lloyd", tol=0).fit(X)
+    np.testing.assert_allclose(centres, ref.cluster_centers_, rtol=1e-9)
+    assert kmeans.inertia(X, centres, labels) == pytest.approx(ref.inertia_, rel=1e-9)
+    # the same partition, up to renumbering
+    pairs = set(zip(labels.tolist(), ref.labels_.tolist(), strict=True))
+    assert len(pairs) == 3
+    # Lloyd's algorithm never increases the inertia
+    inertias = []
+    for c in history[1:]:
+        lab = ((X[:, None] - c[None]) ** 2).sum(2).argmin(1)
+        inertias.append(kmeans.inertia(X, c, lab))
+    assert all(a >= b - 1e-9 for a, b in zip(inertias, inertias[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    "X, k, message",
+    [
+        (np.zeros(5), 2, "2-D array"),
+        (np.zeros((4, 2)), 5, "k must be an int between 1 and n=4"),
+        (np.array([[0.0, np.nan]]), 1, "NaN"),
+    ],
+)
+def test_kmeans_rejects_bad_input(X, k, message):
+    with pytest.raises(ValueError, match=message):
+        kmeans.kmeans(X, k)
+
+
+def test_bandit_learns_the_best_arm_and_its_value():
+    means = np.array([0.0, 0.5, 1.5, 0.2])
+    run = bandit.run_epsilon_greedy(means, steps=3000, epsilon=0.1, seed=1)
+    assert run.best_arm == 2
+    assert np.bincount(run.actions, minlength=4).argmax() == 2
+    assert abs(run.estimates[-1, 2] - 1.5) < 0.1
+    # the estimate is exactly the mean of the rewards received from that arm
+    assert run.estimates[-1, 2] == pytest.approx(run.rewards[run.actions == 2].mean(), rel=1e-12)
+
+
+def test_bandit_with_no_exploration_can_lock_onto_a_worse_arm_but_never_raises():
+    run = bandit.run_epsilon_greedy([1.0, 2.0], steps=50, epsilon=0.0, seed=0)
+    assert run.actions.shape == (50,)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"true_means": [1.0]}, "at least 2 arms"),
+        ({"true_means": [1.0, 2.0], "epsilon": 1.5}, "epsilon must be in"),
+        ({"true_means": [1.0, 2.0], "steps": 0}, "steps must be a positive int"),
+    ],
+)
+def test_bandit_rejects_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        bandit.run_epsilon_greedy(**kwargs)
+
+
+def test_rule_reads_centre_ink():
+    zero = np.zeros((1, 8, 8))
+    zero[0, 1:7, [2, 5]] = 16  # a ring: ink on the sides, none in the middle
+    one = np.zeros((1, 8, 8))
+    one[0, :, 3:5] = 16  # a vertical stroke through the middle
+    assert rules.zero_or_one_rule(np.concatenate([zero, one])).tolist() == [0, 1]
+    assert rules.centre_ink(one)[0] == 16
+
+
+def test_shift_right_moves_columns_and_blanks_the_left():
+    im = np.arange(64, dtype=float).reshape(1, 8, 8)
+    out = rules.shift_right(im, 2)
+    np.testing.assert_array_equal(out[0, :, 2:], im[0, :, :6])
+    assert not out[0, :, :2].any()
+    X, y = rules.with_shifted_copies(np.repeat(im, 3, 0), np.array([0, 1, 2]), shifts=(1, 2))
+    assert X.shape == (9, 8, 8) and y.tolist() == [0, 1, 2] * 3
+
+
+def test_rules_reject_bad_input():
+    with pytest.raises(ValueError, match=r"shape \(n, 8, 8\)"):
+        rules.centre_ink(np.zeros((2, 64)))
+    with pytest.raises(ValueError, match="pixels must be an int"):
+        rules.shift_right(np.zeros((1, 8, 8)), 8)
+    with pytest.raises(ValueError, match="labels must have shape"):
+        rules.with_shifted_copies(np.zeros((2, 8, 8)), np.zeros(3))
