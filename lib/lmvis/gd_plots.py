@@ -23,7 +23,7 @@ def _levels(landscape: Landscape, Z: np.ndarray, n: int = 25) -> np.ndarray:
 
 
 def plot_contour(landscape: Landscape, trajectories: dict[str, Trajectory] | None = None,
-                 ax=None, n: int = 150, title: str | None = None):
+                 ax=None, n: int = 150, title: str | None = None, filled: bool = True):
     """Filled contours of the landscape with each trajectory drawn on top; returns the Axes.
 
     A diverged trajectory ends in an x and its legend entry says when it diverged.
@@ -33,7 +33,8 @@ def plot_contour(landscape: Landscape, trajectories: dict[str, Trajectory] | Non
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4))
     X, Y, Z = landscape.grid(n)
-    ax.contourf(X, Y, Z, levels=_levels(landscape, Z), cmap="Greys_r", alpha=0.7)
+    if filled:
+        ax.contourf(X, Y, Z, levels=_levels(landscape, Z), cmap="Greys_r", alpha=0.7)
     ax.contour(X, Y, Z, levels=_levels(landscape, Z), colors="k", linewidths=0.3, alpha=0.5)
     for m in landscape.minima:
         ax.plot(*m, marker="*", color="gold", markersize=12, markeredgecolor="k", zorder=5)
@@ -95,7 +96,7 @@ def animate_race(landscape: Landscape, trajectories: dict[str, Trajectory], fram
     if not isinstance(frames, int) or frames < 2:
         raise ValueError(f"frames must be an int >= 2, got {frames!r}")
     fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
-    plot_contour(landscape, None, ax=ax, n=100)
+    plot_contour(landscape, None, ax=ax, n=100, filled=False)  # lines compress well
     n_max = max(len(t.points) for t in trajectories.values())
     idx = np.unique(np.linspace(0, n_max - 1, frames).round().astype(int))
     lines, heads = [], []

@@ -18,8 +18,8 @@ __all__ = ["Trajectory", "run", "OPTIMIZERS"]
 
 OPTIMIZERS = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam}
 
-#: A run "diverges" once |xy| exceeds this many times the size of the plotting window.
-DIVERGENCE_FACTOR = 1e3
+#: A run "diverges" once a coordinate exceeds this many times the size of the plotting window.
+DIVERGENCE_FACTOR = 10.0
 
 
 @dataclass(frozen=True)
