@@ -1,0 +1,145 @@
+"""Two-dimensional test functions ("loss landscapes") with analytic gradients.
+
+Each landscape is a :class:`Landscape`: ``f(xy)`` and ``grad(xy)`` accept a point of shape
+(2,) or a stack of points (..., 2), plus a start point, a plotting window and its minima, so
+that figures, the trajectory runner and the widget all share the same definitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["Landscape", "quadratic", "rosenbrock", "saddle", "multi_minima", "LANDSCAPES"]
+
+
+def _as_points(xy) -> np.ndarray:
+    xy = np.asarray(xy, dtype=np.float64)
+    if xy.ndim == 0 or xy.shape[-1] != 2:
+        raise ValueError(f"points must have shape (2,) or (..., 2), got shape {xy.shape}")
+    return xy
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """A 2-D function with its gradient, a default start and a plotting window."""
+
+    name: str
+    _f: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    _grad: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+    start: tuple[float, float]
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    minima: tuple[tuple[float, float], ...] = field(default=())
+    hessian: np.ndarray | None = None  # constant Hessian, for quadratics
+
+    def f(self, xy) -> np.ndarray:
+        """Function value at each point: (..., 2) -> (...)."""
+        xy = _as_points(xy)
+        return self._f(xy[..., 0], xy[..., 1])
+
+    def grad(self, xy) -> np.ndarray:
+        """Gradient at each point: (..., 2) -> (..., 2)."""
+        xy = _as_points(xy)
+        gx, gy = self._grad(xy[..., 0], xy[..., 1])
+        return np.stack(np.broadcast_arrays(gx, gy), axis=-1)
+
+    def grid(self, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Meshgrid X, Y (n, n) over the window and the values Z (n, n), for contour plots."""
+        if not isinstance(n, int) or n < 2:
+            raise ValueError(f"n must be an int >= 2, got {n!r}")
+        X, Y = np.meshgrid(np.linspace(*self.xlim, n), np.linspace(*self.ylim, n))
+        return X, Y, self._f(X, Y)
+
+
+def quadratic(kappa: float = 10.0, lam_min: float = 1.0) -> Landscape:
+    """The bowl f = (lam_min x^2 + lam_max y^2) / 2 with condition number kappa = lam_max/lam_min.
+
+    Its Hessian is diag(lam_min, lam_max); gradient descent is stable iff lr < 2 / lam_max.
+    """
+    kappa, lam_min = float(kappa), float(lam_min)
+    if not np.isfinite(kappa) or kappa < 1.0:
+        raise ValueError(f"kappa (condition number) must be >= 1, got {kappa!r}")
+    if not np.isfinite(lam_min) or lam_min <= 0.0:
+        raise ValueError(f"lam_min must be > 0, got {lam_min!r}")
+    lam_max = kappa * lam_min
+    return Landscape(
+        name=f"quadratic (κ={kappa:g})",
+        _f=lambda x, y: 0.5 * (lam_min * x**2 + lam_max * y**2),
+        _grad=lambda x, y: (lam_min * x, lam_max * y),
+        start=(-4.0, 1.5),
+        xlim=(-5.0, 5.0),
+        ylim=(-2.5, 2.5),
+        minima=((0.0, 0.0),),
+        hessian=np.diag([lam_min, lam_max]),
+    )
+
+
+def rosenbrock(a: float = 1.0, b: float = 100.0) -> Landscape:
+    """Rosenbrock's banana valley f = (a - x)^2 + b (y - x^2)^2, minimum at (a, a^2)."""
+    return Landscape(
+        name="Rosenbrock",
+        _f=lambda x, y: (a - x) ** 2 + b * (y - x**2) ** 2,
+        _grad=lambda x, y: (-2 * (a - x) - 4 * b * x * (y - x**2), 2 * b * (y - x**2)),
+        start=(-1.5, 2.0),
+        xlim=(-2.0, 2.0),
+        ylim=(-1.0, 3.0),
+        minima=((a, a * a),),
+    )
+
+
+def saddle() -> Landscape:
+    """The saddle f = (x^2 - y^2) / 2 + y^4 / 4: a saddle at the origin, minima at (0, ±1)."""
+    return Landscape(
+        name="saddle",
+        _f=lambda x, y: 0.5 * (x**2 - y**2) + 0.25 * y**4,
+        _grad=lambda x, y: (x, -y + y**3),
+        start=(-2.0, 1e-3),
+        xlim=(-2.5, 2.5),
+        ylim=(-1.8, 1.8),
+        minima=((0.0, 1.0), (0.0, -1.0)),
+    )
+
+
+# Several minima: a tilted bowl minus three Gaussian wells of different depths.
+_WELLS = ((-1.5, 1.0, 2.0), (1.5, 1.2, 3.0), (0.3, -1.5, 2.5))  # (cx, cy, depth)
+
+
+def _mm_f(x, y):
+    out = 0.1 * (x**2 + y**2)
+    for cx, cy, d in _WELLS:
+        out = out - d * np.exp(-((x - cx) ** 2 + (y - cy) ** 2))
+    return out
+
+
+def _mm_grad(x, y):
+    gx, gy = 0.2 * x, 0.2 * y
+    for cx, cy, d in _WELLS:
+        e = d * np.exp(-((x - cx) ** 2 + (y - cy) ** 2))
+        gx = gx + 2 * (x - cx) * e
+        gy = gy + 2 * (y - cy) * e
+    return gx, gy
+
+
+def multi_minima() -> Landscape:
+    """A bowl with three Gaussian wells: three local minima of different depths."""
+    return Landscape(
+        name="several minima",
+        _f=_mm_f,
+        _grad=_mm_grad,
+        start=(-0.2, 2.6),
+        xlim=(-3.5, 3.5),
+        ylim=(-3.5, 3.5),
+        minima=tuple((cx, cy) for cx, cy, _ in _WELLS),  # approximately; pulled by the bowl
+    )
+
+
+#: Landscapes by name, as the widget offers them.
+LANDSCAPES: dict[str, Callable[[], Landscape]] = {
+    "quadratic": quadratic,
+    "rosenbrock": rosenbrock,
+    "saddle": saddle,
+    "several minima": multi_minima,
+}
