@@ -7,7 +7,6 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from lmvis.attention import MultiHeadAttention, causal_mask, scaled_dot_product_attention
 
 shapes = st.tuples(
@@ -77,7 +76,8 @@ def test_fully_masked_row_gives_zeros_not_nan():
 
 
 def test_causal_mask_values_and_errors():
-    assert causal_mask(3).tolist() == [[True, False, False], [True, True, False], [True, True, True]]
+    expected = [[True, False, False], [True, True, False], [True, True, True]]
+    assert causal_mask(3).tolist() == expected
     assert causal_mask(2, 3).shape == (2, 3)
     with pytest.raises(ValueError, match="L must be a positive int"):
         causal_mask(0)
@@ -110,7 +110,8 @@ def test_clear_errors():
 
 @settings(max_examples=30, deadline=None)
 @given(
-    st.integers(1, 3), st.integers(1, 6), st.integers(1, 6), st.sampled_from([(4, 1), (6, 2), (8, 4)]),
+    st.integers(1, 3), st.integers(1, 6), st.integers(1, 6),
+    st.sampled_from([(4, 1), (6, 2), (8, 4)]),
     st.booleans(), st.integers(0, 2**31 - 1),
 )
 def test_multihead_equals_torch_outputs_and_per_head_weights(B, L, S, dims, masked, seed):
@@ -140,7 +141,6 @@ def test_attention_row_clips_and_plots_return_figures():
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
     from lmvis.attention_plots import plot_attention, plot_attention_grid, plot_attention_row
     from lmvis.attention_widgets import attention_row
 

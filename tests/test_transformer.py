@@ -6,7 +6,6 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from lmvis.attention import MultiHeadAttention
 from lmvis.transformer import (
     SequenceClassifier,

@@ -20,7 +20,9 @@ def _check_tensor(name: str, t, min_dim: int = 2) -> None:
     if not isinstance(t, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
     if t.dim() < min_dim:
-        raise ValueError(f"{name} must have at least {min_dim} dimensions, got shape {tuple(t.shape)}")
+        raise ValueError(
+            f"{name} must have at least {min_dim} dimensions, got shape {tuple(t.shape)}"
+        )
     if not t.is_floating_point():
         raise TypeError(f"{name} must be a floating-point tensor, got dtype {t.dtype}")
 
@@ -36,7 +38,8 @@ def scaled_dot_product_attention(q, k, v, mask=None):
         _check_tensor(name, t)
     if q.shape[-1] != k.shape[-1]:
         raise ValueError(
-            f"q and k must share the last dimension d_k, got q {tuple(q.shape)} and k {tuple(k.shape)}"
+            f"q and k must share the last dimension d_k, "
+            f"got q {tuple(q.shape)} and k {tuple(k.shape)}"
         )
     if k.shape[-2] != v.shape[-2]:
         raise ValueError(
@@ -137,7 +140,9 @@ class MultiHeadAttention(nn.Module):
         if not m.batch_first:
             raise ValueError("expected a module built with batch_first=True, got batch_first=False")
         if not m._qkv_same_embed_dim or m.bias_k is not None:
-            raise ValueError("only the default projections (kdim = vdim = embed_dim, no add_bias_kv)")
+            raise ValueError(
+                "only the default projections (kdim = vdim = embed_dim, no add_bias_kv)"
+            )
         bias = m.in_proj_bias is not None
         new = cls(m.embed_dim, m.num_heads, bias=bias).to(m.in_proj_weight.dtype)
         with torch.no_grad():
@@ -145,7 +150,8 @@ class MultiHeadAttention(nn.Module):
                 lin.weight.copy_(w)
             new.W_o.weight.copy_(m.out_proj.weight)
             if bias:
-                for lin, b in zip((new.W_q, new.W_k, new.W_v), m.in_proj_bias.chunk(3), strict=True):
+                biases = m.in_proj_bias.chunk(3)
+                for lin, b in zip((new.W_q, new.W_k, new.W_v), biases, strict=True):
                     lin.bias.copy_(b)
                 new.W_o.bias.copy_(m.out_proj.bias)
         return new

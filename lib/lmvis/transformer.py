@@ -25,7 +25,10 @@ __all__ = [
 
 
 def sinusoidal_positional_encoding(n_positions: int, d_model: int, base: float = 10000.0):
-    """(n_positions, d_model) float64 tensor: PE[p, 2i] = sin(p / base^(2i/d)), PE[p, 2i+1] = cos(...)."""
+    """(n_positions, d_model) float64 tensor.
+
+    PE[p, 2i] = sin(p / base^(2i/d)), PE[p, 2i+1] = cos(p / base^(2i/d)) (Vaswani et al., 2017).
+    """
     for name, n in (("n_positions", n_positions), ("d_model", d_model)):
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             raise ValueError(f"{name} must be a positive int, got {n!r}")
@@ -41,7 +44,10 @@ def sinusoidal_positional_encoding(n_positions: int, d_model: int, base: float =
 
 
 class FeedForward(nn.Module):
-    """Position-wise FFN: Linear(d_model, d_ff) → ReLU → Linear(d_ff, d_model). No gate, no concat."""
+    """Position-wise FFN: Linear(d_model, d_ff) → ReLU → Linear(d_ff, d_model).
+
+    No gate and no concatenation: the same two layers act on each position separately.
+    """
 
     def __init__(self, d_model: int, d_ff: int):
         super().__init__()
@@ -63,7 +69,8 @@ class TransformerBlock(nn.Module):
         self.norm2 = nn.LayerNorm(d_model)
 
     def forward(self, x, mask=None):
-        """x (B, T, d_model), mask True = may attend -> (x (B, T, d_model), weights (B, h, T, T))."""
+        """x (B, T, d_model), mask True = may attend
+        -> (x (B, T, d_model), weights (B, h, T, T))."""
         a, weights = self.attn(x, mask=mask)
         x = self.norm1(x + a)  # residual addition, then layer norm
         x = self.norm2(x + self.ffn(x))
@@ -83,7 +90,8 @@ class TransformerConfig:
     n_outputs: int = 10  # classes per position (TinyTransformer) or per sequence (classifier)
 
     def __post_init__(self):
-        for name in ("vocab_size", "max_len", "d_model", "n_heads", "n_layers", "d_ff", "n_outputs"):
+        names = ("vocab_size", "max_len", "d_model", "n_heads", "n_layers", "d_ff", "n_outputs")
+        for name in names:
             v = getattr(self, name)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1:
                 raise ValueError(f"{name} must be a positive int, got {v!r}")
@@ -94,7 +102,11 @@ class TransformerConfig:
 
 
 class _Encoder(nn.Module):
-    """Token embedding + sinusoidal positions (no √d_model scale: with N(0, 1) embeddings it would drown the positions), then n_layers blocks."""
+    """Token embedding + sinusoidal positions, then n_layers blocks.
+
+    No √d_model scale on the embedding: with nn.Embedding's N(0, 1) initialisation it would
+    drown the positions (tried: the reversal task then does not learn at all).
+    """
 
     def __init__(self, config: TransformerConfig):
         super().__init__()
@@ -113,7 +125,8 @@ class _Encoder(nn.Module):
         """tokens (B, T) int64 -> (hidden (B, T, d_model), [weights (B, h, T, T)] per layer)."""
         c = self.config
         if not isinstance(tokens, torch.Tensor) or tokens.dtype != torch.long or tokens.dim() != 2:
-            got = (tokens.dtype, tuple(tokens.shape)) if isinstance(tokens, torch.Tensor) else tokens
+            is_t = isinstance(tokens, torch.Tensor)
+            got = (tokens.dtype, tuple(tokens.shape)) if is_t else tokens
             raise ValueError(f"tokens must be an int64 tensor shaped (batch, length), got {got}")
         T = tokens.shape[1]
         if T > c.max_len:
@@ -151,7 +164,10 @@ class SequenceClassifier(_Encoder):
         self.head = nn.Linear(config.d_model, config.n_outputs)
 
     def forward(self, tokens, padding_mask=None):
-        """padding_mask (B, T) bool, True = real token; None = no padding. -> logits (B, n_outputs)."""
+        """padding_mask (B, T) bool, True = real token; None = no padding.
+
+        Returns (logits (B, n_outputs), [weights (B, h, T, T)] per layer).
+        """
         if padding_mask is None:
             padding_mask = torch.ones_like(tokens, dtype=torch.bool)
         if padding_mask.shape != tokens.shape or padding_mask.dtype != torch.bool:
