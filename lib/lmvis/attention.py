@@ -1,0 +1,157 @@
+"""Scaled dot-product attention and multi-head attention, returning their weights.
+
+Attention(Q, K, V) = softmax(Q Kᵀ / √d_k) V  (Vaswani et al., 2017, eq. 1). Masks follow
+``torch.nn.functional.scaled_dot_product_attention``: a boolean mask with True meaning
+"this query may attend to this key". The functions return the weights as well as the
+output, because the chapter draws them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+__all__ = ["MultiHeadAttention", "causal_mask", "scaled_dot_product_attention"]
+
+
+def _check_tensor(name: str, t, min_dim: int = 2) -> None:
+    if not isinstance(t, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+    if t.dim() < min_dim:
+        raise ValueError(
+            f"{name} must have at least {min_dim} dimensions, got shape {tuple(t.shape)}"
+        )
+    if not t.is_floating_point():
+        raise TypeError(f"{name} must be a floating-point tensor, got dtype {t.dtype}")
+
+
+def scaled_dot_product_attention(q, k, v, mask=None):
+    """softmax(q kᵀ / √d_k) v with its weights.
+
+    q: (..., L, d_k), k: (..., S, d_k), v: (..., S, d_v); mask: bool, broadcastable to
+    (..., L, S), True = may attend. Returns (output (..., L, d_v), weights (..., L, S)).
+    A query whose whole row is masked gets weights 0 and output 0 (not NaN).
+    """
+    for name, t in (("q", q), ("k", k), ("v", v)):
+        _check_tensor(name, t)
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(
+            f"q and k must share the last dimension d_k, "
+            f"got q {tuple(q.shape)} and k {tuple(k.shape)}"
+        )
+    if k.shape[-2] != v.shape[-2]:
+        raise ValueError(
+            "k and v must have the same number of positions S (dimension -2), "
+            f"got k {tuple(k.shape)} and v {tuple(v.shape)}"
+        )
+    if not (q.dtype == k.dtype == v.dtype):
+        raise TypeError(f"q, k, v must share a dtype, got {q.dtype}, {k.dtype}, {v.dtype}")
+    d_k = q.shape[-1]
+    scores = q @ k.transpose(-2, -1) / math.sqrt(d_k)  # (..., L, S)
+    if mask is not None:
+        if not isinstance(mask, torch.Tensor) or mask.dtype != torch.bool:
+            got = mask.dtype if isinstance(mask, torch.Tensor) else type(mask).__name__
+            raise TypeError(f"mask must be a torch.bool tensor (True = may attend), got {got}")
+        try:
+            shape = torch.broadcast_shapes(mask.shape, scores.shape)
+        except RuntimeError:
+            shape = None
+        if shape != scores.shape:
+            raise ValueError(
+                f"mask of shape {tuple(mask.shape)} does not broadcast to the scores' shape "
+                f"(..., L, S) = {tuple(scores.shape)}"
+            )
+        scores = scores.masked_fill(~mask, float("-inf"))
+    weights = torch.softmax(scores, dim=-1)  # (..., L, S); rows sum to 1
+    if mask is not None:
+        # A fully masked row is all -inf, and softmax gives NaN: define it as "attend to nothing".
+        weights = torch.where(mask.any(dim=-1, keepdim=True), weights, torch.zeros_like(weights))
+    return weights @ v, weights  # (..., L, d_v), (..., L, S)
+
+
+def causal_mask(L: int, S: int | None = None, device=None) -> torch.Tensor:
+    """Boolean (L, S) mask, True on and below the diagonal: query i may attend to keys j ≤ i."""
+    S = L if S is None else S
+    for name, n in (("L", L), ("S", S)):
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise ValueError(f"{name} must be a positive int, got {n!r}")
+    return torch.ones(L, S, dtype=torch.bool, device=device).tril()
+
+
+class MultiHeadAttention(nn.Module):
+    """n_heads attentions in parallel on d_k = d_model / n_heads slices, concatenated, projected.
+
+    MultiHead(Q, K, V) = Concat(head_1, ..., head_h) W_O with head_i = Attention(Q W_Q_i,
+    K W_K_i, V W_V_i) (Vaswani et al., 2017, §3.2.2).
+    """
+
+    def __init__(self, d_model: int, n_heads: int, bias: bool = True):
+        super().__init__()
+        for name, n in (("d_model", d_model), ("n_heads", n_heads)):
+            if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+                raise ValueError(f"{name} must be a positive int, got {n!r}")
+        if d_model % n_heads:
+            raise ValueError(f"d_model ({d_model}) must be divisible by n_heads ({n_heads})")
+        self.d_model, self.n_heads, self.d_k = d_model, n_heads, d_model // n_heads
+        self.W_q = nn.Linear(d_model, d_model, bias=bias)
+        self.W_k = nn.Linear(d_model, d_model, bias=bias)
+        self.W_v = nn.Linear(d_model, d_model, bias=bias)
+        self.W_o = nn.Linear(d_model, d_model, bias=bias)
+
+    def _split(self, x):  # (B, T, d_model) -> (B, n_heads, T, d_k)
+        B, T, _ = x.shape
+        return x.view(B, T, self.n_heads, self.d_k).transpose(1, 2)
+
+    def forward(self, query, key=None, value=None, mask=None):
+        """query (B, L, d_model), key/value (B, S, d_model) (default: query, i.e. self-attention).
+
+        mask: bool broadcastable to (B, n_heads, L, S), True = may attend; an (L, S) or
+        (B, 1, L, S) mask is typical. Returns (output (B, L, d_model), weights (B, n_heads, L, S)).
+        """
+        key = query if key is None else key
+        value = key if value is None else value
+        for name, t in (("query", query), ("key", key), ("value", value)):
+            _check_tensor(name, t, min_dim=3)
+            if t.dim() != 3 or t.shape[-1] != self.d_model:
+                raise ValueError(
+                    f"{name} must be shaped (batch, length, d_model={self.d_model}), "
+                    f"got {tuple(t.shape)}"
+                )
+        if key.shape[:2] != value.shape[:2] or key.shape[0] != query.shape[0]:
+            raise ValueError(
+                f"batch sizes and key/value lengths must agree, got query {tuple(query.shape)}, "
+                f"key {tuple(key.shape)}, value {tuple(value.shape)}"
+            )
+        q = self._split(self.W_q(query))  # (B, h, L, d_k)
+        k = self._split(self.W_k(key))  # (B, h, S, d_k)
+        v = self._split(self.W_v(value))  # (B, h, S, d_k)
+        out, weights = scaled_dot_product_attention(q, k, v, mask)  # (B, h, L, d_k), (B, h, L, S)
+        B, _, L, _ = out.shape
+        out = out.transpose(1, 2).reshape(B, L, self.d_model)  # concatenate the heads
+        return self.W_o(out), weights
+
+    @classmethod
+    def from_torch(cls, m: nn.MultiheadAttention) -> MultiHeadAttention:
+        """A copy of ``torch.nn.MultiheadAttention(batch_first=True)``'s weights in this class."""
+        if not isinstance(m, nn.MultiheadAttention):
+            raise TypeError(f"expected torch.nn.MultiheadAttention, got {type(m).__name__}")
+        if not m.batch_first:
+            raise ValueError("expected a module built with batch_first=True, got batch_first=False")
+        if not m._qkv_same_embed_dim or m.bias_k is not None:
+            raise ValueError(
+                "only the default projections (kdim = vdim = embed_dim, no add_bias_kv)"
+            )
+        bias = m.in_proj_bias is not None
+        new = cls(m.embed_dim, m.num_heads, bias=bias).to(m.in_proj_weight.dtype)
+        with torch.no_grad():
+            for lin, w in zip((new.W_q, new.W_k, new.W_v), m.in_proj_weight.chunk(3), strict=True):
+                lin.weight.copy_(w)
+            new.W_o.weight.copy_(m.out_proj.weight)
+            if bias:
+                biases = m.in_proj_bias.chunk(3)
+                for lin, b in zip((new.W_q, new.W_k, new.W_v), biases, strict=True):
+                    lin.bias.copy_(b)
+                new.W_o.bias.copy_(m.out_proj.bias)
+        return new
