@@ -10,6 +10,13 @@ from __future__ import annotations
 import numpy as np
 
 
+def _number(name: str, value) -> float:
+    """``value`` as a float, or a TypeError naming the argument and what was given."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
 class Optimizer:
     """Holds the parameter arrays and checks the gradients handed to ``step``."""
 
@@ -23,6 +30,7 @@ class Optimizer:
                     f"params[{i}] must be a floating-point NumPy array (updated in place), "
                     f"got {type(p).__name__} with dtype {getattr(p, 'dtype', None)}"
                 )
+        lr, weight_decay = _number("lr", lr), _number("weight_decay", weight_decay)
         if not (np.isfinite(lr) and lr >= 0):
             raise ValueError(f"lr must be a finite number >= 0, got {lr}")
         if not (np.isfinite(weight_decay) and weight_decay >= 0):
@@ -107,7 +115,10 @@ class Adam(Optimizer):
     def __init__(self, params, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0):
         super().__init__(params, lr, weight_decay)
-        if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
+        if not isinstance(betas, tuple | list) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        betas = (_number("betas[0]", betas[0]), _number("betas[1]", betas[1]))
+        if not all(0.0 <= b < 1.0 for b in betas):
             raise ValueError(f"betas must be two numbers in [0, 1), got {betas}")
         if not eps >= 0:
             raise ValueError(f"eps must be >= 0, got {eps}")
