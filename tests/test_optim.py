@@ -133,10 +133,10 @@ def test_errors_name_what_was_expected():
 @pytest.mark.parametrize(
     "make, error, message",
     [
-        (lambda p: optim.Adam(p, betas=0.9), ValueError, r"betas must be a pair"),
-        (lambda p: optim.Adam(p, betas=(0.9, "x")), TypeError, r"betas\[1\] must be a real number"),
-        (lambda p: optim.SGD(p, lr="0.1"), TypeError, r"lr must be a real number, got str"),
-        (lambda p: optim.RMSprop(p, weight_decay=None), TypeError, r"weight_decay must be a real"),
+        (lambda p: Adam(p, betas=0.9), ValueError, r"betas must be a pair"),
+        (lambda p: Adam(p, betas=(0.9, "x")), TypeError, r"betas\[1\] must be a real number"),
+        (lambda p: SGD(p, lr="0.1"), TypeError, r"lr must be a real number, got str"),
+        (lambda p: RMSprop(p, weight_decay=None), TypeError, r"weight_decay must be a real"),
     ],
 )
 def test_hyperparameters_of_the_wrong_type_are_named(make, error, message):
