@@ -135,3 +135,17 @@ def test_ignored_outputs_say_why(notebook):
                 assert re.search(r"NBVAL_IGNORE_OUTPUT\s*(-|—|:)\s*\S", line), (
                     f"say why the output is ignored, e.g. '# NBVAL_IGNORE_OUTPUT - timings':\n{src}"
                 )
+
+
+def test_bibliography_parses_with_unique_keys_and_complete_entries():
+    from pybtex.database import parse_string
+
+    text = (ROOT / "references.bib").read_text(encoding="utf-8")
+    keys = re.findall(r"^@\w+\{([^,]+),", text, flags=re.M)
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    assert not duplicates, f"duplicate BibTeX keys: {duplicates}"
+    entries = parse_string(text, "bibtex").entries
+    assert len(entries) == len(keys)
+    for key, entry in entries.items():
+        assert entry.persons.get("author"), f"{key}: no authors"
+        assert {"title", "year"} <= set(entry.fields), f"{key}: title or year missing"

@@ -1,0 +1,155 @@
+"""A multilayer perceptron in NumPy with a hand-written backward pass (the δ-recursion).
+
+Book convention: ``X`` is (n, fan_in) with one example per row, ``W`` is (fan_in, fan_out), so a
+layer is ``z = a @ W + b``. Backpropagation then reads
+
+    δ_L = dLoss/dz_L                                  (n, fan_out) of the last layer
+    dW_l = a_{l-1}ᵀ δ_l,   db_l = Σ_rows δ_l
+    δ_{l-1} = (δ_l W_lᵀ) ⊙ σ′(z_{l-1})
+
+which is the column-vector form δ_l = (W_{l+1}ᵀ δ_{l+1}) ⊙ σ′(z_l) transposed.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from lmvis import activations as _act
+from lmvis._checks import as_float_array
+
+INITS = ("he", "xavier", "zeros")
+
+
+class MLP:
+    """Fully connected network: hidden layers use ``activation``, the output layer is linear.
+
+    Parameters
+    ----------
+    layer_sizes : sizes from input to output, e.g. ``[784, 256, 256, 10]`` (at least two).
+    activation : "relu", "leaky_relu", "sigmoid", "tanh" (or "identity").
+    seed : seed of the generator that draws the initial weights.
+    init : "he" (normal, std √(2/fan_in), for ReLU-like units), "xavier" (normal,
+        std √(2/(fan_in+fan_out)), for sigmoid/tanh), "zeros", or a number c (every weight and
+        bias equals c: the symmetry experiment). Default: "he" for ReLU-like, else "xavier".
+        Biases start at zero for "he" and "xavier".
+    dtype : float64 (default; exact comparisons) or float32 (speed).
+    """
+
+    def __init__(self, layer_sizes, activation: str = "relu", seed: int = 0, init=None,
+                 dtype=np.float64):
+        sizes = list(layer_sizes) if not isinstance(layer_sizes, (str, bytes)) else None
+        if (
+            sizes is None
+            or len(sizes) < 2
+            or not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and s > 0
+                       for s in sizes)
+        ):
+            raise ValueError(
+                f"layer_sizes must be a list of at least two positive ints, got {layer_sizes!r}"
+            )
+        self.layer_sizes = [int(s) for s in sizes]
+        self.activation = activation
+        self.f, self.f_prime = _act.get(activation)
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
+        if init is None:
+            init = "he" if activation in ("relu", "leaky_relu") else "xavier"
+        if isinstance(init, str):
+            if init not in INITS:
+                raise ValueError(f"init must be one of {INITS} or a number, got {init!r}")
+        elif not isinstance(init, numbers.Real) or isinstance(init, bool) or not np.isfinite(init):
+            raise ValueError(f"init must be one of {INITS} or a finite number, got {init!r}")
+        self.init = init
+        rng = np.random.default_rng(seed)
+        self.params: list[tuple[np.ndarray, np.ndarray]] = []
+        for fan_in, fan_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True):
+            if init == "he":
+                W = rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
+                b = np.zeros(fan_out)
+            elif init == "xavier":
+                W = rng.normal(0.0, np.sqrt(2.0 / (fan_in + fan_out)), size=(fan_in, fan_out))
+                b = np.zeros(fan_out)
+            elif init == "zeros":
+                W, b = np.zeros((fan_in, fan_out)), np.zeros(fan_out)
+            else:
+                W, b = np.full((fan_in, fan_out), float(init)), np.full(fan_out, float(init))
+            self.params.append((W.astype(self.dtype), b.astype(self.dtype)))
+        self._cache = None
+
+    @property
+    def n_params(self) -> int:
+        """Number of trainable numbers: Σ (fan_in·fan_out + fan_out)."""
+        return sum(W.size + b.size for W, b in self.params)
+
+    def forward(self, X):
+        """Output (n, layer_sizes[-1]) for ``X`` (n, layer_sizes[0]); stores what backward needs."""
+        X = as_float_array(X, "X", ndim=2)
+        if X.shape[1] != self.layer_sizes[0]:
+            raise ValueError(
+                f"X must have {self.layer_sizes[0]} features (columns), got shape {X.shape}"
+            )
+        a = X.astype(self.dtype, copy=False)
+        inputs, pre = [], []  # a_{l-1} and z_l for every layer
+        last = len(self.params) - 1
+        for k, (W, b) in enumerate(self.params):
+            inputs.append(a)
+            z = a @ W  # (n, fan_out)
+            z += b
+            pre.append(z)
+            a = z if k == last else self.f(z)
+        self._cache = (inputs, pre)
+        return a
+
+    __call__ = forward
+
+    def backward(self, grad_output):
+        """Given dLoss/dOutput (n, layer_sizes[-1]), return [(dW, db), ...] matching ``params``."""
+        if self._cache is None:
+            raise RuntimeError("call forward(X) before backward(grad_output)")
+        inputs, pre = self._cache
+        n, out = inputs[0].shape[0], self.layer_sizes[-1]
+        delta = as_float_array(grad_output, "grad_output", ndim=2)
+        if delta.shape != (n, out):
+            raise ValueError(f"grad_output must have shape {(n, out)}, got {delta.shape}")
+        delta = delta.astype(self.dtype, copy=False)  # δ_L, (n, fan_out)
+        grads = [None] * len(self.params)
+        for k in range(len(self.params) - 1, -1, -1):
+            W, _ = self.params[k]
+            dW = inputs[k].T @ delta  # (fan_in, n) @ (n, fan_out)
+            db = delta.sum(axis=0)  # (fan_out,)
+            grads[k] = (dW, db)
+            if k > 0:
+                delta = delta @ W.T  # (n, fan_in)
+                delta *= self.f_prime(pre[k - 1])  # ⊙ σ′(z_{k-1})
+        return grads
+
+    def step(self, grads, lr: float) -> None:
+        """Plain gradient descent in place: W ← W − lr·dW, b ← b − lr·db."""
+        if len(grads) != len(self.params):
+            raise ValueError(f"grads must have {len(self.params)} (dW, db) pairs, got {len(grads)}")
+        for (W, b), (dW, db) in zip(self.params, grads, strict=True):
+            W -= lr * dW
+            b -= lr * db
+
+
+def to_torch(mlp: MLP):
+    """An equivalent ``torch.nn.Sequential`` with the same weights (Linear stores Wᵀ)."""
+    import torch
+    from torch import nn
+
+    act = {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
+           "identity": nn.Identity}[mlp.activation]
+    dtype = torch.float64 if mlp.dtype == np.float64 else torch.float32
+    layers = []
+    for k, (W, b) in enumerate(mlp.params):
+        lin = nn.Linear(W.shape[0], W.shape[1], dtype=dtype)
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(W.T.copy()))
+            lin.bias.copy_(torch.from_numpy(b.copy()))
+        layers.append(lin)
+        if k < len(mlp.params) - 1:
+            layers.append(act())
+    return nn.Sequential(*layers)

