@@ -1,0 +1,98 @@
+"""lmvis.gates and lmvis.logistic: baselines count right; losses and gradients match torch."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from lmvis.gates import gate_data, majority_accuracy, majority_class
+from lmvis.logistic import bce_from_probs, bce_with_logits, mse_on_sigmoid, sigmoid
+
+
+def test_gate_tables():
+    X, y = gate_data("AND")
+    assert X.shape == (4, 2) and y.tolist() == [0, 0, 0, 1]
+    assert gate_data("xor")[1].tolist() == [int(a) ^ int(b) for a, b in X]
+    assert gate_data("OR")[1].tolist() == [int(a) | int(b) for a, b in X]
+    with pytest.raises(ValueError, match="one of"):
+        gate_data("NOR")
+
+
+def test_majority_baseline_counts():
+    _, y = gate_data("AND")
+    assert majority_class(y) == 0
+    assert majority_accuracy(y, y) == 0.75
+    assert majority_class(np.array([2, 1, 1, 2])) == 1  # ties go to the smallest label
+    rng = np.random.default_rng(0)
+    y_train, y_eval = rng.integers(0, 5, 500), rng.integers(0, 5, 300)
+    c = np.bincount(y_train).argmax()
+    assert majority_accuracy(y_train, y_eval) == pytest.approx(np.mean(y_eval == c))
+
+
+@pytest.mark.parametrize("bad", [np.array([]), np.array([0.5, 1.0]), np.zeros((2, 2), int)])
+def test_majority_rejects_bad_labels(bad):
+    with pytest.raises(ValueError, match="y_train"):
+        majority_class(bad)
+
+
+def test_sigmoid_matches_torch_and_does_not_overflow():
+    z = np.array([-800.0, -30.0, -1.0, 0.0, 2.0, 40.0, 800.0])
+    with np.errstate(over="raise"):
+        s = sigmoid(z)
+    assert np.allclose(s, torch.sigmoid(torch.tensor(z)).numpy(), rtol=1e-12, atol=0)
+
+
+finite = st.floats(-30, 30, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.integers(1, 8), elements=finite), st.data())
+def test_bce_with_logits_and_gradient_match_autograd(z, data):
+    y = data.draw(arrays(np.float64, z.shape, elements=st.sampled_from([0.0, 1.0])))
+    value, grad = bce_with_logits(z, y)
+    zt = torch.tensor(z, requires_grad=True)
+    ref = torch.nn.functional.binary_cross_entropy_with_logits(zt, torch.tensor(y))
+    ref.backward()
+    assert value == pytest.approx(ref.item(), rel=1e-10, abs=1e-12)
+    assert np.allclose(grad, zt.grad.numpy(), rtol=1e-9, atol=1e-15)
+    assert np.allclose(grad * z.size, sigmoid(z) - y)  # the gradient is p − y
+
+
+def test_bce_from_probs_matches_torch_and_shows_the_failure_at_saturation():
+    p, y = np.array([0.1, 0.8, 0.5]), np.array([0.0, 1.0, 1.0])
+    ref = torch.nn.functional.binary_cross_entropy(torch.tensor(p), torch.tensor(y))
+    assert bce_from_probs(p, y) == pytest.approx(ref.item(), rel=1e-12)
+    z = np.array([-40.0])  # float64 sigmoid(−40) ≈ 4e−18 is fine; float32 rounds 1−p to 1
+    p32 = float(torch.sigmoid(torch.tensor(40.0, dtype=torch.float32)))
+    assert p32 == 1.0
+    assert bce_from_probs(np.array([p32]), np.array([0.0])) == np.inf
+    assert bce_with_logits(-z, np.array([0.0]))[0] == pytest.approx(40.0, rel=1e-12)
+
+
+def test_mse_gradient_matches_autograd_and_vanishes_when_confidently_wrong():
+    z, y = np.array([-8.0, 0.3, 6.0]), np.array([1.0, 0.0, 1.0])
+    value, grad = mse_on_sigmoid(z, y)
+    zt = torch.tensor(z, requires_grad=True)
+    ref = ((torch.sigmoid(zt) - torch.tensor(y)) ** 2).mean()
+    ref.backward()
+    assert value == pytest.approx(ref.item())
+    assert np.allclose(grad, zt.grad.numpy())
+    # Confidently wrong (z = −8, y = 1): MSE barely pushes, cross-entropy pushes almost fully.
+    ce_grad = bce_with_logits(z[:1], y[:1])[1]
+    assert abs(mse_on_sigmoid(z[:1], y[:1])[1][0]) < 0.01 * abs(ce_grad[0])
+
+
+@pytest.mark.parametrize(
+    "fn, args, match",
+    [
+        (bce_with_logits, (np.zeros(3), np.zeros(2)), "same shape"),
+        (bce_with_logits, (np.zeros(0), np.zeros(0)), "empty"),
+        (bce_with_logits, (np.zeros(2), np.array([0.0, 2.0])), r"\[0, 1\]"),
+        (mse_on_sigmoid, (np.zeros(2), np.zeros(3)), "same shape"),
+        (bce_from_probs, (np.array([1.5]), np.array([1.0])), "probabilities"),
+    ],
+)
+def test_bad_inputs_raise(fn, args, match):
+    with pytest.raises(ValueError, match=match):
+        fn(*args)
