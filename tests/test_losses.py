@@ -18,16 +18,22 @@ def logits_and_labels(draw):
     return rng.normal(size=(n, c)) * scale, rng.integers(0, c, size=n)
 
 
+def assert_matches_torch(ours, torch_loss, x, target, relative=True):
+    """Compare a loss's (value, gradient wrt x) with torch's loss and autograd gradient."""
+    value, grad = ours
+    t = torch.tensor(x, requires_grad=True)
+    ref = torch_loss(t, torch.tensor(target))
+    ref.backward()
+    scale = max(1.0, abs(ref.item())) if relative else 1.0
+    assert abs(value - ref.item()) <= 1e-10 * scale
+    np.testing.assert_allclose(grad, t.grad.numpy(), rtol=0, atol=1e-10)
+
+
 @settings(max_examples=60, deadline=None)
 @given(logits_and_labels())
 def test_cross_entropy_matches_torch(data):
     logits, labels = data
-    value, grad = losses.cross_entropy(logits, labels)
-    t = torch.tensor(logits, requires_grad=True)
-    ref = F.cross_entropy(t, torch.tensor(labels))
-    ref.backward()
-    assert abs(value - ref.item()) <= 1e-10 * max(1.0, abs(ref.item()))
-    np.testing.assert_allclose(grad, t.grad.numpy(), rtol=0, atol=1e-10)
+    assert_matches_torch(losses.cross_entropy(logits, labels), F.cross_entropy, logits, labels)
 
 
 @settings(max_examples=60, deadline=None)
@@ -35,12 +41,7 @@ def test_cross_entropy_matches_torch(data):
 def test_mse_matches_torch(n, d, seed):
     rng = np.random.default_rng(seed)
     pred, target = rng.normal(size=(n, d)), rng.normal(size=(n, d))
-    value, grad = losses.mse(pred, target)
-    t = torch.tensor(pred, requires_grad=True)
-    ref = F.mse_loss(t, torch.tensor(target))
-    ref.backward()
-    assert abs(value - ref.item()) <= 1e-10
-    np.testing.assert_allclose(grad, t.grad.numpy(), rtol=0, atol=1e-10)
+    assert_matches_torch(losses.mse(pred, target), F.mse_loss, pred, target, relative=False)
 
 
 @settings(max_examples=60, deadline=None)
@@ -49,12 +50,8 @@ def test_bce_with_logits_matches_torch(n, column, seed, scale):
     rng = np.random.default_rng(seed)
     shape = (n, 1) if column else (n,)
     z, y = rng.normal(size=shape) * scale, rng.uniform(size=shape)
-    value, grad = losses.binary_cross_entropy_with_logits(z, y)
-    t = torch.tensor(z, requires_grad=True)
-    ref = F.binary_cross_entropy_with_logits(t, torch.tensor(y))
-    ref.backward()
-    assert abs(value - ref.item()) <= 1e-10 * max(1.0, abs(ref.item()))
-    np.testing.assert_allclose(grad, t.grad.numpy(), rtol=0, atol=1e-10)
+    ours = losses.binary_cross_entropy_with_logits(z, y)
+    assert_matches_torch(ours, F.binary_cross_entropy_with_logits, z, y)
 
 
 def test_softmax_rows_sum_to_one_even_for_huge_logits():
