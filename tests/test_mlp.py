@@ -110,3 +110,14 @@ def test_bad_inputs_raise():
         mlp.backward(np.zeros((5, 3)))
     with pytest.raises(ValueError, match="2 \\(dW, db\\) pairs"):
         mlp.step([], lr=0.1)
+
+
+def test_parameters_are_the_arrays_themselves_in_torchs_order():
+    net = MLP([3, 4, 2], seed=0)
+    params = net.parameters()
+    assert [p is q for p, q in zip(params, [a for pair in net.params for a in pair],
+                                   strict=True)] == [True] * 4
+    params[0] += 1.0  # updating the list updates the network: what lmvis.optim relies on
+    assert np.array_equal(net.params[0][0], params[0])
+    shapes = [tuple(p.shape) for p in to_torch(net).parameters()]
+    assert shapes == [p.T.shape for p in params]

@@ -1,11 +1,18 @@
-"""lmvis.training.fit: learns, stops early, restores the best weights, rejects bad inputs."""
+"""lmvis.training: fit (PyTorch) and fit_numpy (from scratch) learn, stop early, restore the best
+weights and reject bad inputs; fit_numpy takes the same steps as torch; tensor_loader yields the
+standard DataLoader's batches."""
 
 import math
 
 import numpy as np
 import pytest
 import torch
-from lmvis.training import History, evaluate_loss, fit
+from lmvis import optim
+from lmvis.digits import load_digits_split
+from lmvis.gates import majority_accuracy
+from lmvis.losses import cross_entropy
+from lmvis.mlp import MLP, to_torch
+from lmvis.training import History, evaluate_loss, fit, fit_numpy, tensor_loader
 from torch.utils.data import DataLoader, TensorDataset
 
 
@@ -124,3 +131,138 @@ def test_empty_loader_raises():
     with pytest.raises(ValueError, match="no examples"):
         fit(model, torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1),
             empty, val, 2, 1, progress=False)
+
+
+# --- tensor_loader: the standard DataLoader's batches, fetched with one indexing operation ---
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_tensor_loader_yields_exactly_the_standard_loaders_batches(shuffle):
+    X, y = torch.randn(53, 3, generator=torch.Generator().manual_seed(0)), torch.arange(53)
+    kwargs = {"generator": torch.Generator().manual_seed(7)} if shuffle else {}
+    standard = DataLoader(TensorDataset(X, y), batch_size=8, shuffle=shuffle, **kwargs)
+    fast = tensor_loader(X, y, batch_size=8, shuffle=shuffle, seed=7)
+    for _epoch in range(3):  # each epoch reshuffles, in the same way in both
+        ours, theirs = list(fast), list(standard)
+        assert len(ours) == len(theirs) == 7  # 6 full batches and one of 5
+        for (xa, ya), (xb, yb) in zip(ours, theirs, strict=True):
+            assert torch.equal(xa, xb) and torch.equal(ya, yb)
+    if shuffle:
+        assert not torch.equal(next(iter(fast))[1], y[:8])
+
+
+def test_tensor_loader_accepts_numpy_and_rejects_bad_input():
+    xb, yb = next(iter(tensor_loader(np.zeros((4, 2), np.float32), np.arange(4), 3)))
+    assert xb.shape == (3, 2) and yb.tolist() == [0, 1, 2]
+    with pytest.raises(ValueError, match="same non-zero number"):
+        tensor_loader(np.zeros((4, 2)), np.arange(3), 2)
+    with pytest.raises(ValueError, match="batch_size"):
+        tensor_loader(np.zeros((4, 2)), np.arange(4), 0)
+
+
+# --- fit_numpy: the from-scratch MLP trained by the same protocol ---
+
+
+def _classes(n, seed, flip=False):
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 3
+    X = rng.normal(size=(n, 5)) + 1.5 * np.eye(3, 5)[y]
+    return X, ((y + 1) % 3 if flip else y)
+
+
+def _fit_numpy_setup(optimizer=optim.Adam, **opt_kwargs):
+    net = MLP([5, 7, 3], activation="tanh", seed=0)
+    return net, optimizer(net.parameters(), **opt_kwargs)
+
+
+def test_fit_numpy_takes_the_same_steps_as_torch():
+    # The same network, batches and Adam in torch (autograd + torch.optim), float64 throughout.
+    X, y = _classes(50, 0)
+    Xv, yv = _classes(30, 1)
+    net, opt = _fit_numpy_setup(lr=0.05, weight_decay=1e-3)
+    ref = to_torch(net)
+    ref_opt = torch.optim.Adam(ref.parameters(), lr=0.05, weight_decay=1e-3)
+    hist = fit_numpy(net, cross_entropy, opt, X, y, Xv, yv, batch_size=16, max_epochs=6,
+                     patience=10, seed=3, progress=False)
+
+    rng = np.random.default_rng(3)
+    Xt, yt, Xvt, yvt = (torch.from_numpy(a) for a in (X, y, Xv, yv))
+    ref_train, ref_val, ref_states = [], [], []
+    for _epoch in range(6):
+        order = torch.from_numpy(rng.permutation(len(X)))
+        total = 0.0
+        for batch in order.split(16):
+            ref_opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(ref(Xt[batch]), yt[batch])
+            loss.backward()
+            ref_opt.step()
+            total += loss.item() * len(batch)
+        ref_train.append(total / len(X))
+        with torch.no_grad():
+            ref_val.append(torch.nn.functional.cross_entropy(ref(Xvt), yvt).item())
+        ref_states.append([p.detach().clone() for p in ref.parameters()])
+
+    assert np.allclose(hist.train_loss, ref_train, rtol=1e-11, atol=0)
+    assert np.allclose(hist.val_loss, ref_val, rtol=1e-11, atol=0)
+    best = int(np.argmin(ref_val))
+    assert hist.best_epoch == best + 1
+    for k, p in enumerate(net.parameters()):  # torch's Linear stores W transposed
+        q = ref_states[best][k].numpy()
+        assert np.allclose(p, q.T if p.ndim == 2 else q, rtol=0, atol=1e-11)
+
+
+def test_fit_numpy_stops_early_and_restores_the_best_weights():
+    # Validation labels are shifted: learning the training labels makes validation worse.
+    X, y = _classes(60, 0)
+    Xv, yv = _classes(30, 1, flip=True)
+    net, opt = _fit_numpy_setup(optimizer=optim.SGD, lr=0.5)
+    hist = fit_numpy(net, cross_entropy, opt, X, y, Xv, yv, batch_size=10, max_epochs=40,
+                     patience=3, progress=False)
+    assert hist.stopped_early and hist.epochs == hist.best_epoch + 3 < 40
+    assert hist.val_loss[-1] > hist.best_val_loss == min(hist.val_loss)
+    assert cross_entropy(net.forward(Xv), yv)[0] == pytest.approx(hist.best_val_loss, rel=1e-12)
+
+
+def test_fit_numpy_on_digits_beats_the_majority_baseline_and_is_deterministic():
+    split = load_digits_split(seed=0)
+    runs = []
+    for _ in range(2):
+        net = MLP([64, 32, 10], activation="relu", seed=0)
+        hist = fit_numpy(net, cross_entropy, optim.Adam(net.parameters(), lr=0.01),
+                         split.X_train, split.y_train, split.X_val, split.y_val,
+                         batch_size=64, max_epochs=5, patience=5, progress=False)
+        acc = np.mean(net.forward(split.X_val).argmax(axis=1) == split.y_val)
+        runs.append((hist.train_loss, hist.val_loss, acc))
+    assert runs[0] == runs[1]
+    baseline = majority_accuracy(split.y_train, split.y_val)
+    assert baseline < 0.15 and runs[0][2] > 0.9
+
+
+def test_fit_numpy_reports_divergence():
+    X, y = _classes(20, 0)
+    net, opt = _fit_numpy_setup(lr=0.01)
+    with pytest.raises(FloatingPointError, match="learning rate"):
+        fit_numpy(net, lambda out, t: (float("nan"), np.zeros_like(out)), opt, X, y, X, y,
+                  batch_size=5, max_epochs=2, patience=1, progress=False)
+
+
+def test_fit_numpy_rejects_bad_input():
+    X, y = _classes(20, 0)
+    net, opt = _fit_numpy_setup(lr=0.01)
+    args = dict(net=net, loss_fn=cross_entropy, optimizer=opt, X_train=X, y_train=y,
+                X_val=X, y_val=y, batch_size=5, max_epochs=2, patience=1, progress=False)
+    other = MLP([5, 7, 3], seed=1)
+    cases = [
+        ({"net": to_torch(net)}, TypeError, "lmvis.mlp.MLP"),
+        ({"loss_fn": "cross_entropy"}, TypeError, "callable"),
+        ({"optimizer": torch.optim.SGD(to_torch(net).parameters(), lr=0.1)}, TypeError,
+         "lmvis.optim"),
+        ({"optimizer": optim.SGD(other.parameters(), lr=0.1)}, ValueError, "net.parameters()"),
+        ({"y_train": y[:-1]}, ValueError, "X_train"),
+        ({"X_val": X[:, 0]}, ValueError, "X_val"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"patience": 1.5}, ValueError, "patience"),
+    ]
+    for change, exc, match in cases:
+        with pytest.raises(exc, match=match):
+            fit_numpy(**{**args, **change})

@@ -79,6 +79,14 @@ class MLP:
             self.params.append((W.astype(self.dtype), b.astype(self.dtype)))
         self._cache = None
 
+    def parameters(self) -> list[np.ndarray]:
+        """The arrays ``[W_1, b_1, W_2, b_2, ...]`` themselves, for an :mod:`lmvis.optim` optimizer.
+
+        The optimizer updates them in place, so it trains this network; the order is that of
+        ``torch.nn.Sequential.parameters()`` on :func:`to_torch`'s copy (weight, then bias).
+        """
+        return [p for W_b in self.params for p in W_b]
+
     @property
     def n_params(self) -> int:
         """Number of trainable numbers: Σ (fan_in·fan_out + fan_out)."""

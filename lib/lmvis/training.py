@@ -1,8 +1,10 @@
-"""A generic PyTorch training loop with early stopping on the validation loss.
+"""The book's training loops: mini-batches, a validation set, early stopping on its loss.
 
-Why one loop for the whole book: every chapter that trains a ``torch.nn.Module`` needs the same
-honest protocol (fit on the training set, watch a held-out validation set, keep the weights of
-the best validation epoch), and writing it once lets it be tested once.
+Why one module for the whole book: every chapter that trains a model needs the same honest
+protocol (fit on the training set, watch a held-out validation set, keep the weights of the
+best validation epoch). :func:`fit` runs it for a ``torch.nn.Module``; :func:`fit_numpy` runs
+the very same protocol for the from-scratch :class:`lmvis.mlp.MLP` with :mod:`lmvis.optim`.
+Both keep their record in one :class:`History`, so the early-stopping rule is written once.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ import copy
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from lmvis.book import progress as _progress
 
 
 @dataclass
 class History:
-    """What :func:`fit` records: one entry per completed epoch (epochs are numbered from 1)."""
+    """What a training loop records: one entry per completed epoch (epochs are numbered from 1)."""
 
     train_loss: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
@@ -28,6 +32,28 @@ class History:
     def epochs(self) -> int:
         """Number of epochs actually run."""
         return len(self.train_loss)
+
+    def record(self, train_loss: float, val_loss: float) -> bool:
+        """Append one epoch's losses; return True if its validation loss is a new best.
+
+        A loss that is NaN or infinite raises FloatingPointError: training has diverged.
+        """
+        if not math.isfinite(train_loss) or not math.isfinite(val_loss):
+            bad = train_loss if not math.isfinite(train_loss) else val_loss
+            raise FloatingPointError(
+                f"loss became {bad} at epoch {self.epochs + 1}; lower the learning rate"
+            )
+        self.train_loss.append(float(train_loss))
+        self.val_loss.append(float(val_loss))
+        if val_loss < self.best_val_loss:
+            self.best_val_loss, self.best_epoch = float(val_loss), self.epochs
+            return True
+        return False
+
+    def patience_ran_out(self, patience: int) -> bool:
+        """True once ``patience`` epochs in a row have not improved on the best (sets the flag)."""
+        self.stopped_early = self.epochs - self.best_epoch >= patience
+        return self.stopped_early
 
 
 def _check_int(name: str, value, minimum: int) -> None:
@@ -103,9 +129,8 @@ def fit(
 
     history = History()
     best_state = copy.deepcopy(model.state_dict())
-    epochs_without_improvement = 0
     bar = _progress(range(1, max_epochs + 1), desc="epochs", disable=not progress)
-    for epoch in bar:
+    for _epoch in bar:
         model.train()
         total, count = 0.0, 0
         for xb, yb in train_loader:
@@ -120,24 +145,113 @@ def fit(
             raise ValueError("train_loader yielded no examples")
         train_loss = total / count
         val_loss = evaluate_loss(model, loss_fn, val_loader, device)
-        if not math.isfinite(train_loss) or not math.isfinite(val_loss):
-            raise FloatingPointError(
-                f"loss became {train_loss if not math.isfinite(train_loss) else val_loss} "
-                f"at epoch {epoch}; lower the learning rate"
-            )
-        history.train_loss.append(train_loss)
-        history.val_loss.append(val_loss)
-        if val_loss < history.best_val_loss:
-            history.best_val_loss = val_loss
-            history.best_epoch = epoch
+        if history.record(train_loss, val_loss):
             best_state = copy.deepcopy(model.state_dict())
-            epochs_without_improvement = 0
-        else:
-            epochs_without_improvement += 1
         bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}", refresh=False)
-        if epochs_without_improvement >= patience:
-            history.stopped_early = True
+        if history.patience_ran_out(patience):
             break
     bar.close()
     model.load_state_dict(best_state)
+    return history
+
+
+def tensor_loader(X, y, batch_size: int, shuffle: bool = False, seed: int = 0):
+    """A ``DataLoader`` over in-memory arrays that fetches each batch with one indexing operation.
+
+    It yields exactly the batches of ``DataLoader(TensorDataset(X, y), batch_size,
+    shuffle=shuffle, generator=torch.Generator().manual_seed(seed))``, but skips fetching
+    ``batch_size`` single examples and stacking them again: on the book's small models that
+    collation is most of the time of a training step.
+    """
+    import torch
+    from torch.utils.data import (
+        BatchSampler,
+        DataLoader,
+        RandomSampler,
+        SequentialSampler,
+        TensorDataset,
+    )
+
+    X, y = torch.as_tensor(X), torch.as_tensor(y)
+    if X.ndim == 0 or y.ndim == 0 or len(X) != len(y) or len(X) == 0:
+        raise ValueError(f"X and y must hold the same non-zero number of examples, got shapes "
+                         f"{tuple(X.shape)} and {tuple(y.shape)}")
+    _check_int("batch_size", batch_size, 1)
+    _check_int("seed", seed, 0)
+    dataset = TensorDataset(X, y)
+    generator = torch.Generator().manual_seed(seed) if shuffle else None
+    order = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
+    # The same generator goes to the DataLoader too: the standard loader draws from it at the
+    # start of every epoch, so sharing it keeps the shuffles identical to the standard loader's.
+    return DataLoader(dataset, sampler=BatchSampler(order, batch_size, drop_last=False),
+                      batch_size=None, generator=generator)
+
+
+def train_epoch_numpy(net, loss_fn, optimizer, X, y, batch_size: int, rng) -> float:
+    """One pass over ``(X, y)`` in a fresh random order, one optimizer step per mini-batch.
+
+    ``net`` is an :class:`lmvis.mlp.MLP`, ``loss_fn`` returns ``(value, dLoss/dOutput)`` like
+    :func:`lmvis.losses.cross_entropy`, ``optimizer`` is an :mod:`lmvis.optim` optimizer built
+    on ``net.parameters()``. Returns the epoch's mean training loss.
+    """
+    order = rng.permutation(len(X))  # a new shuffle every epoch
+    total = 0.0
+    for start in range(0, len(X), batch_size):
+        batch = order[start:start + batch_size]
+        out = net.forward(X[batch])  # (B, n_outputs), e.g. logits
+        loss, grad_out = loss_fn(out, y[batch])  # the loss and dLoss/dout
+        grads = net.backward(grad_out)  # [(dW, db), ...] by the δ-recursion of chapter 4
+        optimizer.step([g for dW_db in grads for g in dW_db])  # order of net.parameters()
+        total += loss * len(batch)
+    return total / len(X)
+
+
+def fit_numpy(net, loss_fn, optimizer, X_train, y_train, X_val, y_val, batch_size: int,
+              max_epochs: int, patience: int, seed: int = 0, progress: bool = True) -> History:
+    """:func:`fit` for the from-scratch :class:`lmvis.mlp.MLP`: the same protocol, in NumPy.
+
+    Each epoch runs :func:`train_epoch_numpy` (shuffled by ``np.random.default_rng(seed)``),
+    then computes the validation loss. Stops after ``patience`` epochs without a new lowest
+    validation loss, or after ``max_epochs``; the best epoch's weights are then put back into
+    ``net`` (in place) and the :class:`History` is returned.
+    """
+    from lmvis.mlp import MLP
+    from lmvis.optim import Optimizer
+
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an lmvis.mlp.MLP, got {type(net).__name__}")
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an lmvis.optim optimizer, got "
+                        f"{type(optimizer).__name__}")
+    params = net.parameters()
+    if len(optimizer.params) != len(params) or any(
+            a is not b for a, b in zip(optimizer.params, params, strict=False)):
+        raise ValueError("optimizer must update this network's arrays: build it on "
+                         "net.parameters(), e.g. optim.Adam(net.parameters(), lr=0.001)")
+    for name, X, y in (("train", X_train, y_train), ("val", X_val, y_val)):
+        if np.ndim(X) != 2 or np.ndim(y) == 0 or len(X) != len(y) or len(X) == 0:
+            raise ValueError(f"X_{name} (n, d) and y_{name} must hold the same non-zero number "
+                             f"of examples, got shapes {np.shape(X)} and {np.shape(y)}")
+    for name, value, minimum in (("batch_size", batch_size, 1), ("max_epochs", max_epochs, 1),
+                                 ("patience", patience, 1), ("seed", seed, 0)):
+        _check_int(name, value, minimum)
+    X_train, y_train = np.asarray(X_train), np.asarray(y_train)
+    rng = np.random.default_rng(seed)
+    history = History()
+    best = [p.copy() for p in params]
+    bar = _progress(range(1, max_epochs + 1), desc="epochs", disable=not progress)
+    for _epoch in bar:
+        train_loss = train_epoch_numpy(net, loss_fn, optimizer, X_train, y_train, batch_size,
+                                       rng)
+        val_loss, _ = loss_fn(net.forward(X_val), y_val)
+        if history.record(train_loss, val_loss):
+            best = [p.copy() for p in params]
+        bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}", refresh=False)
+        if history.patience_ran_out(patience):
+            break
+    bar.close()
+    for p, saved in zip(params, best, strict=True):
+        p[...] = saved
     return history
