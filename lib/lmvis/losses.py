@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from lmvis._checks import as_float_array
+from lmvis.activations import sigmoid
 
 
 def mse(pred, target):
@@ -102,9 +103,7 @@ def binary_cross_entropy_with_logits(logits, targets):
         raise ValueError(f"targets must lie in [0, 1], got range [{y.min()}, {y.max()}]")
     softplus = np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))  # log(1 + e^z), stable
     value = float(np.mean(softplus - y * z))
-    e = np.exp(-np.abs(z))
-    sig = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-    grad = (sig - y) / z.size
+    grad = (sigmoid(z) - y) / z.size
     return value, grad
 
 
