@@ -1,4 +1,5 @@
-"""What every chapter notebook shares: one setup call and a reproducible progress bar."""
+"""What every chapter notebook shares: one setup call, a reproducible progress bar, and ways to
+print timings and rounding-level differences that a stored output can reproduce."""
 
 from __future__ import annotations
 
@@ -91,3 +92,19 @@ class stopwatch:  # noqa: N801 - used like a function: `with stopwatch("training
         self.seconds = time.perf_counter() - self._start
         print(f"{self.label}: ⏱ {self.seconds:.2f} s")
         return False
+
+
+def below(value: float, bound: float) -> str:
+    """Check ``value < bound`` and return ``"< bound"`` for printing (raise if it is not below).
+
+    For differences at the level of rounding, e.g. lmvis against torch in float64: their last
+    digits (6.7e-16 on one processor, 8.9e-16 on another) depend on the CPU's vector
+    instructions, so a stored output that printed them would not reproduce everywhere. The
+    checked bound does, and it is the claim that matters.
+    """
+    value, bound = float(value), float(bound)
+    if not (np.isfinite(bound) and bound > 0):
+        raise ValueError(f"bound must be a finite number > 0, got {bound}")
+    if not value < bound:  # NaN fails here too
+        raise AssertionError(f"expected a value below {bound:g}, got {value:.3g}")
+    return f"< {bound:g}"
