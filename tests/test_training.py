@@ -12,7 +12,14 @@ from lmvis.digits import load_digits_split
 from lmvis.gates import majority_accuracy
 from lmvis.losses import cross_entropy
 from lmvis.mlp import MLP, to_torch
-from lmvis.training import History, evaluate_loss, fit, fit_numpy, tensor_loader
+from lmvis.training import (
+    History,
+    evaluate_loss,
+    fit,
+    fit_numpy,
+    tensor_loader,
+    train_epoch_numpy,
+)
 from torch.utils.data import DataLoader, TensorDataset
 
 
@@ -266,3 +273,18 @@ def test_fit_numpy_rejects_bad_input():
     for change, exc, match in cases:
         with pytest.raises(exc, match=match):
             fit_numpy(**{**args, **change})
+
+
+def test_train_epoch_numpy_rejects_bad_input():
+    X, y = _classes(20, 0)
+    net, opt = _fit_numpy_setup(lr=0.01)
+    rng = np.random.default_rng(0)
+    with pytest.raises(TypeError, match="numpy.random.Generator"):
+        train_epoch_numpy(net, cross_entropy, opt, X, y, 5, rng=0)
+    with pytest.raises(ValueError, match="batch_size"):
+        train_epoch_numpy(net, cross_entropy, opt, X, y, 0, rng)
+    with pytest.raises(ValueError, match="X_train"):
+        train_epoch_numpy(net, cross_entropy, opt, X, y[:3], 5, rng)
+    with pytest.raises(ValueError, match="net.parameters()"):
+        train_epoch_numpy(net, cross_entropy, optim.SGD(MLP([5, 7, 3]).parameters(), lr=0.1),
+                          X, y, 5, rng)

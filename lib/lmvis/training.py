@@ -161,7 +161,7 @@ def tensor_loader(X, y, batch_size: int, shuffle: bool = False, seed: int = 0):
     It yields exactly the batches of ``DataLoader(TensorDataset(X, y), batch_size,
     shuffle=shuffle, generator=torch.Generator().manual_seed(seed))``, but skips fetching
     ``batch_size`` single examples and stacking them again: on the book's small models that
-    collation is most of the time of a training step.
+    collation is a large part of the time of a training step.
     """
     import torch
     from torch.utils.data import (
@@ -194,6 +194,7 @@ def train_epoch_numpy(net, loss_fn, optimizer, X, y, batch_size: int, rng) -> fl
     :func:`lmvis.losses.cross_entropy`, ``optimizer`` is an :mod:`lmvis.optim` optimizer built
     on ``net.parameters()``. Returns the epoch's mean training loss.
     """
+    X, y = _check_numpy_training(net, loss_fn, optimizer, X, y, batch_size, rng)
     order = rng.permutation(len(X))  # a new shuffle every epoch
     total = 0.0
     for start in range(0, len(X), batch_size):
@@ -215,30 +216,14 @@ def fit_numpy(net, loss_fn, optimizer, X_train, y_train, X_val, y_val, batch_siz
     validation loss, or after ``max_epochs``; the best epoch's weights are then put back into
     ``net`` (in place) and the :class:`History` is returned.
     """
-    from lmvis.mlp import MLP
-    from lmvis.optim import Optimizer
-
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an lmvis.mlp.MLP, got {type(net).__name__}")
-    if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be an lmvis.optim optimizer, got "
-                        f"{type(optimizer).__name__}")
-    params = net.parameters()
-    if len(optimizer.params) != len(params) or any(
-            a is not b for a, b in zip(optimizer.params, params, strict=False)):
-        raise ValueError("optimizer must update this network's arrays: build it on "
-                         "net.parameters(), e.g. optim.Adam(net.parameters(), lr=0.001)")
-    for name, X, y in (("train", X_train, y_train), ("val", X_val, y_val)):
-        if np.ndim(X) != 2 or np.ndim(y) == 0 or len(X) != len(y) or len(X) == 0:
-            raise ValueError(f"X_{name} (n, d) and y_{name} must hold the same non-zero number "
-                             f"of examples, got shapes {np.shape(X)} and {np.shape(y)}")
-    for name, value, minimum in (("batch_size", batch_size, 1), ("max_epochs", max_epochs, 1),
-                                 ("patience", patience, 1), ("seed", seed, 0)):
+    for name, value, minimum in (("max_epochs", max_epochs, 1), ("patience", patience, 1),
+                                 ("seed", seed, 0)):
         _check_int(name, value, minimum)
-    X_train, y_train = np.asarray(X_train), np.asarray(y_train)
     rng = np.random.default_rng(seed)
+    X_train, y_train = _check_numpy_training(net, loss_fn, optimizer, X_train, y_train,
+                                             batch_size, rng)
+    X_val, y_val = _examples(X_val, y_val, "val")
+    params = net.parameters()
     history = History()
     best = [p.copy() for p in params]
     bar = _progress(range(1, max_epochs + 1), desc="epochs", disable=not progress)
@@ -255,3 +240,36 @@ def fit_numpy(net, loss_fn, optimizer, X_train, y_train, X_val, y_val, batch_siz
     for p, saved in zip(params, best, strict=True):
         p[...] = saved
     return history
+
+
+def _examples(X, y, part: str):
+    """``X`` (n, d) and ``y`` with n rows as arrays, or a ValueError naming the part."""
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim != 2 or y.ndim == 0 or len(X) != len(y) or len(X) == 0:
+        raise ValueError(f"X_{part} (n, d) and y_{part} must hold the same non-zero number of "
+                         f"examples, got shapes {X.shape} and {y.shape}")
+    return X, y
+
+
+def _check_numpy_training(net, loss_fn, optimizer, X, y, batch_size, rng):
+    """Validate what :func:`train_epoch_numpy` is given; return ``X``, ``y`` as arrays."""
+    from lmvis.mlp import MLP
+    from lmvis.optim import Optimizer
+
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an lmvis.mlp.MLP, got {type(net).__name__}")
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an lmvis.optim optimizer, got "
+                        f"{type(optimizer).__name__}")
+    params = net.parameters()
+    if len(optimizer.params) != len(params) or any(
+            a is not b for a, b in zip(optimizer.params, params, strict=False)):
+        raise ValueError("optimizer must update this network's arrays: build it on "
+                         "net.parameters(), e.g. optim.Adam(net.parameters(), lr=0.001)")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), "
+                        f"got {type(rng).__name__}")
+    _check_int("batch_size", batch_size, 1)
+    return _examples(X, y, "train")
