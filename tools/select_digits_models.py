@@ -33,11 +33,6 @@ GRIDS = {
 }
 
 
-def n_params(hidden, d_in=64, n_classes=10):
-    sizes = [d_in, *hidden, n_classes]
-    return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
-
-
 def validation_accuracy(split, hidden, lr, weight_decay):
     net = MLP([split.n_features, *hidden, split.n_classes], activation="relu", seed=0)
     opt = optim.Adam(net.parameters(), lr=lr, weight_decay=weight_decay)
@@ -62,7 +57,8 @@ def main():
         se = scores[best].std(ddof=1) / np.sqrt(len(SEEDS))
         threshold = scores[best].mean() - se
         close = [c for c in scores if scores[c].mean() >= threshold]
-        chosen = min(close, key=lambda c: (n_params(c[0]), -scores[c].mean()))
+        size = {c: MLP([splits[0].n_features, *c[0], splits[0].n_classes]).n_params for c in close}
+        chosen = min(close, key=lambda c: (size[c], -scores[c].mean()))
         print(f"  best mean {scores[best].mean():.4f} (hidden {best[0]}, lr {best[1]}, "
               f"weight_decay {best[2]}), one standard error {se:.4f}: {len(close)} candidates "
               f"within it")
