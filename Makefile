@@ -4,13 +4,18 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
+# Every notebook kernel runs with the same code paths and thread count, written once in
+# tools/numerics.py; test-portable re-checks the same stored outputs under another code path.
+PINNED    := $(BIN)/python tools/numerics.py --
+ALTERNATE := $(BIN)/python tools/numerics.py --alternate --
 # Sanitised, strict output comparison; warnings inside the notebook kernel are not pytest's business.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -o filterwarnings= -p no:cacheprovider
 
-.PHONY: help install test test-package test-notebooks book execute lab lint clean
+.PHONY: help install test test-package test-notebooks test-portable book execute lab lint clean
 
 help:
 	@echo "make test     package tests, then every notebook under nbval (installs first)"
+	@echo "make test-portable  nbval again under another CPU code path and thread count"
 	@echo "make book     HTML book into _build/html/ with warnings as errors (installs first)"
 	@echo "make execute  re-execute every notebook in place, fresh kernel, top to bottom"
 	@echo "make lab      JupyterLab on the chapters"
@@ -31,16 +36,19 @@ test-package: $(STAMP)
 	$(BIN)/python -m pytest tests -p no:cacheprovider
 
 test-notebooks: $(STAMP)
-	$(BIN)/python -m pytest $(NBVAL) $(NOTEBOOKS)
+	$(PINNED) $(BIN)/python -m pytest $(NBVAL) $(NOTEBOOKS)
+
+test-portable: $(STAMP)
+	$(ALTERNATE) $(BIN)/python -m pytest $(NBVAL) $(NOTEBOOKS)
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html -W --keep-going
 
 execute: $(STAMP)
-	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+	$(PINNED) $(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab chapters
+	$(PINNED) $(BIN)/jupyter lab chapters
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests tools chapters
