@@ -1,8 +1,8 @@
-"""lmvis.digits: the split is stratified, disjoint, complete, seeded, and validates inputs."""
+"""lmvis.datasets.digits: the split is stratified, disjoint, complete, seeded, validates inputs."""
 
 import numpy as np
 import pytest
-from lmvis.digits import ImageSplit, load_digits_split, split_dataset
+from lmvis.datasets.digits import ImageSplit, load_digits_split, split_dataset
 from sklearn.datasets import load_digits
 
 

@@ -17,7 +17,7 @@ import numbers
 import numpy as np
 
 from lmvis import activations as _act
-from lmvis._checks import as_float_array
+from lmvis import checks
 
 INITS = ("he", "xavier", "zeros")
 
@@ -94,7 +94,7 @@ class MLP:
 
     def forward(self, X):
         """Output (n, layer_sizes[-1]) for ``X`` (n, layer_sizes[0]); stores what backward needs."""
-        X = as_float_array(X, "X", ndim=2)
+        X = checks.array("X", X, ndim=2)
         if X.shape[1] != self.layer_sizes[0]:
             raise ValueError(
                 f"X must have {self.layer_sizes[0]} features (columns), got shape {X.shape}"
@@ -119,7 +119,7 @@ class MLP:
             raise RuntimeError("call forward(X) before backward(grad_output)")
         inputs, pre = self._cache
         n, out = inputs[0].shape[0], self.layer_sizes[-1]
-        delta = as_float_array(grad_output, "grad_output", ndim=2)
+        delta = checks.array("grad_output", grad_output, ndim=2)
         if delta.shape != (n, out):
             raise ValueError(f"grad_output must have shape {(n, out)}, got {delta.shape}")
         delta = delta.astype(self.dtype, copy=False)  # δ_L, (n, fan_out)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lmvis.book import progress as _progress
+from lmvis.notebook import progress as _progress
 
 
 @dataclass

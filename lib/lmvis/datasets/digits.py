@@ -107,3 +107,32 @@ def load_digits_split(val_fraction: float = 0.15, test_fraction: float = 0.15,
     data = load_digits()
     return split_dataset(data.data, data.target, (8, 8), val_fraction, test_fraction,
                          seed=seed, scale=16.0)
+
+
+# --- Moving digits: the shift that breaks a hand-written rule, and augmentation ------------
+
+
+def shift_right(images, pixels: int = 1) -> np.ndarray:
+    """Move every image ``pixels`` columns to the right, filling with blank (0) columns."""
+    images = _check_8x8(images)
+    if not isinstance(pixels, int) or not 0 <= pixels < 8:
+        raise ValueError(f"pixels must be an int in [0, 8), got {pixels!r}")
+    out = np.zeros_like(images)
+    out[:, :, pixels:] = images[:, :, : 8 - pixels]
+    return out
+
+def with_shifted_copies(images, labels, shifts=(1, 2)):
+    """Data augmentation: the images and labels plus copies shifted right by each of ``shifts``."""
+    images = _check_8x8(images)
+    labels = np.asarray(labels)
+    if labels.shape != (images.shape[0],):
+        raise ValueError(f"labels must have shape ({images.shape[0]},), got {labels.shape}")
+    xs = [images] + [shift_right(images, s) for s in shifts]
+    return np.concatenate(xs), np.tile(labels, len(xs))
+
+
+def _check_8x8(images):
+    images = np.asarray(images, dtype=float)
+    if images.ndim != 3 or images.shape[1:] != (8, 8):
+        raise ValueError(f"images must have shape (n, 8, 8), got {images.shape}")
+    return images
