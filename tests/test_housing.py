@@ -6,10 +6,12 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lmvis import linear, metrics, tabular_mlp
+from lmvis import linear, metrics
 from lmvis.datasets import ames as data
 from lmvis.datasets import sha256_file
+from lmvis.mlp import torch_mlp
 from lmvis.preprocessing import TabularPreprocessor, log_target, train_val_test_split
+from lmvis.training import fit, predict, tensor_loader
 from sklearn.linear_model import Ridge
 
 
@@ -217,27 +219,49 @@ def test_load_ames_fails_on_a_wrong_checksum_or_version(monkeypatch):
         data.load_ames()
 
 
-# --- The MLP ------------------------------------------------------------------------------
-def test_short_deterministic_mlp_run_reaches_a_loss_bound():
+# --- The MLP, trained by training.fit -------------------------------------------------------
+def _regression_run(seed=0):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(256, 4))
     y = np.sin(X[:, 0]) + 0.5 * X[:, 1]
-    runs = []
-    for _ in range(2):
-        model = tabular_mlp.make_mlp(4, hidden=(32,), seed=0)
-        hist = tabular_mlp.fit_early_stopping(
-            model, X[:200], y[:200], X[200:], y[200:], lr=1e-2, max_epochs=60, patience=10
-        )
-        runs.append(hist)
-    assert runs[0]["val_loss"] == runs[1]["val_loss"]  # deterministic
-    assert min(runs[0]["val_loss"]) < 0.05 * np.var(y)
-    pred = tabular_mlp.predict(model, X[200:])
-    assert np.mean((pred - y[200:]) ** 2) == pytest.approx(min(runs[1]["val_loss"]), rel=1e-4)
+    model = torch_mlp(4, hidden=(32,), seed=seed, dtype=torch.float64)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    train = tensor_loader(X[:200], y[:200, None], batch_size=32, shuffle=True, seed=0)
+    val = tensor_loader(X[200:], y[200:, None], batch_size=64)
+    hist = fit(model, torch.nn.MSELoss(), opt, train, val, max_epochs=60, patience=10,
+               progress=False)
+    return model, hist, X, y
+
+
+def test_short_deterministic_mlp_run_reaches_a_loss_bound():
+    (model, h0, X, y), (_, h1, _, _) = _regression_run(), _regression_run()
+    assert h0.val_loss == h1.val_loss  # deterministic
+    assert h0.best_val_loss < 0.05 * np.var(y)
+    pred = predict(model, X[200:])  # the best epoch's weights were restored
+    assert pred.shape == (56,) and pred.dtype == np.float64
+    assert np.mean((pred - y[200:]) ** 2) == pytest.approx(h0.best_val_loss, rel=1e-12)
+
+
+def test_torch_mlp_architecture_seed_and_no_global_side_effect():
+    torch.manual_seed(123)
+    before = torch.random.get_rng_state()
+    a = torch_mlp(5, hidden=(8, 4), d_out=2, dropout=0.1, seed=7)
+    assert torch.equal(torch.random.get_rng_state(), before)  # global generator untouched
+    b = torch_mlp(5, hidden=(8, 4), d_out=2, dropout=0.1, seed=7)
+    kinds = [type(m).__name__ for m in a]
+    assert kinds == ["Linear", "ReLU", "Dropout", "Linear", "ReLU", "Dropout", "Linear"]
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
+    # torch's default initialisation from that seed: the same draws as building nn.Linear directly
+    torch.manual_seed(7)
+    ref = torch.nn.Linear(5, 8)
+    assert torch.equal(a[0].weight, ref.weight) and torch.equal(a[0].bias, ref.bias)
+    assert sum(p.numel() for p in a.parameters()) == (5 * 8 + 8) + (8 * 4 + 4) + (4 * 2 + 2)
 
 
 def test_mlp_validates_inputs():
-    with pytest.raises(ValueError, match="d_in"):
-        tabular_mlp.make_mlp(0)
-    with pytest.raises(ValueError, match="expected X"):
-        tabular_mlp.fit_early_stopping(tabular_mlp.make_mlp(2), np.zeros((4, 2)), np.zeros(3),
-                                       np.zeros((2, 2)), np.zeros(2))
+    with pytest.raises(ValueError, match="d_in must be an integer >= 1"):
+        torch_mlp(0)
+    with pytest.raises(ValueError, match="dropout"):
+        torch_mlp(2, dropout=1.0)
+    with pytest.raises(TypeError, match="hidden"):
+        torch_mlp(2, hidden=64)

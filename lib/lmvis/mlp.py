@@ -161,3 +161,33 @@ def to_torch(mlp: MLP):
         if k < len(mlp.params) - 1:
             layers.append(act())
     return nn.Sequential(*layers)
+
+
+def torch_mlp(d_in: int, hidden=(64,), d_out: int = 1, dropout: float = 0.0, seed: int = 0,
+              dtype=None):
+    """The same architecture in PyTorch: Linear → ReLU (→ Dropout) blocks, then a linear output.
+
+    Initialised with torch's defaults from ``seed`` without touching torch's global generator
+    (the draws happen inside :func:`torch.random.fork_rng`). ``dtype`` defaults to torch's
+    default dtype; pass ``torch.float64`` where printed digits must not depend on the CPU.
+    """
+    import torch
+    from torch import nn
+
+    d_in = checks.integer("d_in", d_in, minimum=1)
+    d_out = checks.integer("d_out", d_out, minimum=1)
+    if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
+        raise TypeError(f"hidden must be a sequence of layer widths, got {hidden!r}")
+    hidden = [checks.integer("hidden width", h, minimum=1) for h in hidden]
+    dropout = checks.real("dropout", dropout, minimum=0.0, maximum=1.0, high_open=True)
+    seed = checks.integer("seed", seed, minimum=0)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        layers, fan_in = [], d_in
+        for width in hidden:
+            layers += [nn.Linear(fan_in, width, dtype=dtype), nn.ReLU()]
+            if dropout > 0:
+                layers.append(nn.Dropout(dropout))
+            fan_in = width
+        layers.append(nn.Linear(fan_in, d_out, dtype=dtype))
+        return nn.Sequential(*layers)
