@@ -1,0 +1,92 @@
+"""The KV cache: generation that keeps every layer's keys and values instead of recomputing them.
+
+A GPT predicts token t + 1 from tokens 1..t. Recomputing the whole prefix for every new token
+costs O(t) projections per step; but the keys and values of past positions never change (the
+mask stops them from seeing the future), so generation keeps them: the **KV cache** (KV 缓存).
+Each step then projects only the new token and attends over the cache. The price is memory:
+2 × n_layers × d_model numbers per token (:func:`lmvis.scale.kv_cache_bytes`).
+
+:func:`prefill` runs chapter 9's :class:`~lmvis.gpt.GPT` on a prompt and captures the keys and
+values its own layers compute (forward hooks on W_K and W_V), and :func:`decode_step` extends
+the cache by one token with the same layers, so its logits equal a full forward pass.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from lmvis import checks
+from lmvis.attention import scaled_dot_product_attention
+
+__all__ = ["cache_bytes", "decode_step", "prefill"]
+
+
+def _check_model(model):
+    from lmvis.gpt import GPT
+
+    if not isinstance(model, GPT):
+        raise TypeError(f"model must be an lmvis.gpt.GPT, got {type(model).__name__}")
+    return model
+
+
+@torch.no_grad()
+def prefill(model, idx):
+    """Run ``model`` on ``idx`` (B, T) and keep what generation needs.
+
+    Returns (logits of the last position (B, V), cache): the cache is one (K, V) pair per layer,
+    each (B, T, d_model), taken from the model's own W_K and W_V outputs during the pass.
+    """
+    model = _check_model(model)
+    cache: list[list] = [[None, None] for _ in model.blocks]
+    hooks = []
+    for layer, block in enumerate(model.blocks):
+        for slot, lin in ((0, block.attn.W_k), (1, block.attn.W_v)):
+            def keep(module, inputs, output, layer=layer, slot=slot):
+                cache[layer][slot] = output.detach().clone()  # (B, T, d_model)
+            hooks.append(lin.register_forward_hook(keep))
+    try:
+        logits, _ = model(idx)  # (B, T, V); checks idx
+    finally:
+        for h in hooks:
+            h.remove()
+    return logits[:, -1], [tuple(kv) for kv in cache]
+
+
+@torch.no_grad()
+def decode_step(model, cache, token):
+    """Feed one new token per sequence, ``token`` (B,), at the position after the cache.
+
+    Projects only that token in each layer, appends its key and value to the cache, and attends
+    over all cached positions (all in the past, so no mask is needed). Returns (logits (B, V),
+    the extended cache).
+    """
+    model = _check_model(model)
+    checks.tensor("token", token, ndim=1, kind="int")
+    if not isinstance(cache, list) or len(cache) != len(model.blocks):
+        raise ValueError(f"cache must be a list of {len(model.blocks)} (K, V) pairs")
+    t = cache[0][0].shape[1]  # positions already cached
+    if t >= model.config.context:
+        raise ValueError(f"the cache holds {t} positions; the model reads at most "
+                         f"context={model.config.context}")
+    if len(token) != cache[0][0].shape[0]:
+        raise ValueError(f"token has {len(token)} entries for a cache of batch "
+                         f"{cache[0][0].shape[0]}")
+    x = (model.tok(token) + model.pos.weight[t])[:, None]  # (B, 1, d_model)
+    new_cache = []
+    for block, (K, V) in zip(model.blocks, cache, strict=True):
+        attn = block.attn
+        h = block.norm1(x)
+        K = torch.cat([K, attn.W_k(h)], dim=1)  # (B, t + 1, d_model)
+        V = torch.cat([V, attn.W_v(h)], dim=1)
+        new_cache.append((K, V))
+        q, k, v = (attn._split(z) for z in (attn.W_q(h), K, V))  # (B, heads, ·, d_k)
+        out, _ = scaled_dot_product_attention(q, k, v)  # (B, heads, 1, d_k)
+        out = out.transpose(1, 2).reshape(x.shape)  # (B, 1, d_model): heads concatenated
+        x = x + attn.W_o(out)
+        x = x + block.ffn(block.norm2(x))
+    return model.head(model.norm(x))[:, 0], new_cache
+
+
+def cache_bytes(cache) -> int:
+    """Bytes held by the cache's tensors."""
+    return sum(K.nbytes + V.nbytes for K, V in cache)
