@@ -1,0 +1,169 @@
+"""Five-character Tang poems (五言诗), shipped with the package and verified on load.
+
+``tang_wuyan/wuyan.txt`` holds 17,871 poems of the Complete Tang Poems (全唐诗) from the
+chinese-poetry compilation (MIT licence, ``tang_wuyan/LICENSE-chinese-poetry``; the poems are
+in the public domain), one per line, each two or four couplets of the form ``XXXXX，XXXXX。``.
+``tang_wuyan/README.md`` gives the source commit and the filter. The split is of whole poems,
+so no poem has characters on both sides of the train / held-out line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from lmvis import checks
+from lmvis.datasets import sha256_file
+
+__all__ = [
+    "MAX_POEM_CHARS", "N_POEMS", "POEMS_SHA256", "POEM_BREAK", "PoemSplit", "form_counts",
+    "is_poem", "load_poems", "poem_lines", "poems_path", "split_poems", "write_poems",
+]
+
+#: SHA-256 of ``tang_wuyan/wuyan.txt`` (the same as in its README).
+POEMS_SHA256 = "73798abd278412b944fab609ceed53a06cdc43c32f1d86784104a6439dc0cb06"
+N_POEMS = 17_871
+#: A poem: 2 or 4 couplets of two five-character lines, "，" after the first and "。" after the
+#: second. Any character but the two marks counts as a character here, so a generated poem with
+#: the placeholder of an unknown character still has its shape judged.
+_POEM = re.compile(r"(?:[^，。\n]{5}，[^，。\n]{5}。){2}(?:(?:[^，。\n]{5}，[^，。\n]{5}。){2})?")
+
+
+def poems_path() -> Path:
+    """Where the installed package keeps the poems."""
+    return Path(__file__).with_name("tang_wuyan") / "wuyan.txt"
+
+
+def is_poem(text: str) -> bool:
+    """True when ``text`` has the shape of a five-character quatrain or regulated verse."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    return _POEM.fullmatch(text) is not None
+
+
+def load_poems(*, expected_sha256: str = POEMS_SHA256) -> list[str]:
+    """All 17,871 poems, in file order, after checking the file's SHA-256 and every poem's shape.
+
+    Raises RuntimeError when the file is missing, its checksum differs, or a line is not a poem.
+    """
+    if not isinstance(expected_sha256, str) or len(expected_sha256) != 64:
+        raise ValueError(
+            f"expected_sha256 must be a 64-character hex string, got {expected_sha256!r}"
+        )
+    path = poems_path()
+    if not path.is_file():
+        raise RuntimeError(f"the poems file is missing from the installed package: {path}")
+    digest = sha256_file(path)
+    if digest != expected_sha256:
+        raise RuntimeError(
+            f"checksum mismatch for {path}: expected SHA-256 {expected_sha256}, got {digest}"
+        )
+    poems = path.read_text(encoding="utf-8").split("\n")
+    if poems and poems[-1] == "":
+        poems.pop()  # the file ends with a newline
+    bad = [i for i, p in enumerate(poems) if not is_poem(p)]
+    if len(poems) != N_POEMS or bad:
+        raise RuntimeError(f"unexpected poems file: {len(poems)} lines, {len(bad)} not poems")
+    return poems
+
+
+@dataclass(frozen=True)
+class PoemSplit:
+    """Whole poems in three disjoint parts; each keeps the file order of its poems."""
+
+    train: list[str]
+    val: list[str]
+    test: list[str]
+
+
+def split_poems(poems, val_fraction: float = 0.05, test_fraction: float = 0.05,
+                seed: int = 0) -> PoemSplit:
+    """A seeded random split of whole poems into train, validation and test.
+
+    The split is of distinct texts: the file holds some poems twice (the same poem under two
+    poets' names), and every copy goes to the part its text is drawn for, so no held-out poem
+    also occurs verbatim in training. ``round(fraction * d)`` of the d distinct texts go to each
+    held-out part, chosen by one permutation of ``np.random.default_rng(seed)`` (the same on
+    every machine); the rest is training data.
+    """
+    if not isinstance(poems, list | tuple) or not all(isinstance(p, str) for p in poems):
+        raise TypeError("poems must be a list of str")
+    val_fraction = checks.real("val_fraction", val_fraction, minimum=0, maximum=1)
+    test_fraction = checks.real("test_fraction", test_fraction, minimum=0, maximum=1)
+    seed = checks.integer("seed", seed, minimum=0)
+    distinct = list(dict.fromkeys(poems))  # first-occurrence order
+    d = len(distinct)
+    n_val, n_test = round(val_fraction * d), round(test_fraction * d)
+    if n_val + n_test >= d:
+        raise ValueError(
+            f"val_fraction + test_fraction must leave training poems, got {n_val} + {n_test} "
+            f"held out of {d} distinct poems"
+        )
+    order = np.random.default_rng(seed).permutation(d)
+    part = np.zeros(d, dtype=np.int64)  # 0 train, 1 validation, 2 test
+    part[order[:n_val]], part[order[n_val:n_val + n_test]] = 1, 2
+    where = {text: int(part[i]) for i, text in enumerate(distinct)}
+    train, val, test = ([p for p in poems if where[p] == k] for k in range(3))
+    return PoemSplit(train=train, val=val, test=test)
+
+
+#: The start and end of every poem in a token stream: a line break, as in the file.
+POEM_BREAK = "\n"
+#: The longest poem: four couplets of 2 × (5 characters + a mark).
+MAX_POEM_CHARS = 48
+
+
+def poem_lines(text: str) -> list[str]:
+    """``text`` cut after each "，" and "。"; an unfinished tail counts as a line too."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    return [line for line in re.split(r"(?<=[，。])", text) if line]
+
+
+def form_counts(texts) -> dict[str, int]:
+    """How many lines and poems have the right form.
+
+    A line is right when it is five characters followed by "，" (lines 1, 3, 5, 7) or "。"
+    (lines 2, 4, 6, 8); a poem is right when :func:`is_poem` (2 or 4 couplets, every line
+    right). Returns ``{"lines_ok", "lines", "poems_ok", "poems"}``.
+    """
+    if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+        raise TypeError("texts must be a list of str")
+    counts = {"lines_ok": 0, "lines": 0, "poems_ok": 0, "poems": 0}
+    for text in texts:
+        lines = poem_lines(text)
+        counts["lines"] += len(lines)
+        counts["lines_ok"] += sum(
+            re.fullmatch(r"[^，。\n]{5}" + ("，" if i % 2 == 0 else "。"), line) is not None
+            for i, line in enumerate(lines))
+        counts["poems"] += 1
+        counts["poems_ok"] += is_poem(text)
+    return counts
+
+
+def write_poems(model, tokenizer, n: int, prompt: str = "", temperature: float = 1.0,
+                top_k: int | None = None, generator=None) -> list[str]:
+    """``n`` poems from a language model, each the ``prompt`` continued to the end of a poem.
+
+    The model reads a poem break (the start of a poem), then ``prompt``, and samples up to
+    ``MAX_POEM_CHARS + 1`` tokens in all; each poem is the text before the first break it
+    writes (one that never writes it is cut at that length and cannot have a poem's shape).
+    ``model.generate`` draws with ``temperature``, ``top_k`` and ``generator``; all ``n`` are
+    written as one batch.
+    """
+    import torch
+
+    n = checks.integer("n", n, minimum=1)
+    if not isinstance(prompt, str) or POEM_BREAK in prompt:
+        raise ValueError(f"prompt must be a str without line breaks, got {prompt!r}")
+    if len(prompt) > MAX_POEM_CHARS:
+        raise ValueError(f"prompt must have at most {MAX_POEM_CHARS} characters, got {len(prompt)}")
+    start = tokenizer.encode(POEM_BREAK + prompt)
+    new = MAX_POEM_CHARS + 1 - len(prompt)
+    out = model.generate(torch.tensor([start] * n), new, temperature=temperature, top_k=top_k,
+                         generator=generator)  # (n, 1 + len(prompt) + new)
+    texts = [tokenizer.decode(row[1:]) for row in out]
+    return [t.split(POEM_BREAK)[0] for t in texts]

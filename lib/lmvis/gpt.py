@@ -1,0 +1,255 @@
+"""A decoder-only Transformer language model (GPT), built from the book's own parts.
+
+Radford et al. (2018, 2019): token and learned position embeddings, a stack of blocks of causal
+self-attention and a position-wise feed-forward network, a final LayerNorm, and an output layer
+that shares its weights with the token embedding (weight tying, Press & Wolf, 2017). The blocks
+are **pre-LN**, as in GPT-2: x ← x + MultiHead(LN(x)), then x ← x + FFN(LN(x)), so the residual
+path from input to output passes through no normalisation; chapter 8's post-LN block
+(Vaswani et al., 2017) normalises after each addition instead, x ← LN(x + sublayer(x)).
+Attention is :class:`lmvis.attention.MultiHeadAttention` with chapter 8's causal mask, and the
+feed-forward network is :class:`lmvis.transformer.FeedForward` (ReLU; GPT-2 uses GELU).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from lmvis import checks
+from lmvis.attention import MultiHeadAttention, causal_mask
+from lmvis.sampling import next_token_probs, sample_next
+from lmvis.transformer import FeedForward
+
+__all__ = ["GPT", "GPTConfig", "PreLNBlock", "TorchGPT", "gpt_param_count"]
+
+
+@dataclass(frozen=True)
+class GPTConfig:
+    """Sizes of a GPT. ``d_ff`` defaults to 4 × d_model (GPT-2); ``context`` is the longest
+    sequence the model reads (its number of learned positions)."""
+
+    vocab_size: int
+    context: int
+    d_model: int
+    n_layers: int
+    n_heads: int
+    d_ff: int | None = None
+    tie_weights: bool = True
+    init_std: float = 0.02
+
+    def __post_init__(self):
+        for name in ("vocab_size", "context", "d_model", "n_layers", "n_heads"):
+            checks.integer(name, getattr(self, name), minimum=1)
+        if self.d_model % self.n_heads:
+            raise ValueError(
+                f"n_heads must divide d_model, got d_model={self.d_model}, n_heads={self.n_heads}"
+            )
+        if self.d_ff is None:
+            object.__setattr__(self, "d_ff", 4 * self.d_model)
+        checks.integer("d_ff", self.d_ff, minimum=1)
+        if not isinstance(self.tie_weights, bool):
+            raise TypeError(f"tie_weights must be True or False, got {self.tie_weights!r}")
+        checks.real("init_std", self.init_std, minimum=0, low_open=True)
+
+
+def gpt_param_count(config: GPTConfig) -> int:
+    """The number of parameters of ``GPT(config)``, by formula.
+
+    V d + C d (token and position embeddings) + L [2·2d (two LayerNorms) + 4(d² + d) (W_Q, W_K,
+    W_V, W_O with biases) + 2 d d_ff + d_ff + d (the FFN)] + 2d (final LayerNorm) + V d (the
+    output layer, unless tied to the token embedding).
+    """
+    if not isinstance(config, GPTConfig):
+        raise TypeError(f"config must be a GPTConfig, got {type(config).__name__}")
+    V, C, d, f, L = config.vocab_size, config.context, config.d_model, config.d_ff, config.n_layers
+    block = 2 * 2 * d + 4 * (d * d + d) + (d * f + f) + (f * d + d)
+    return V * d + C * d + L * block + 2 * d + (0 if config.tie_weights else V * d)
+
+
+class PreLNBlock(nn.Module):
+    """x ← x + MultiHead(LN₁(x), mask); x ← x + FFN(LN₂(x))."""
+
+    def __init__(self, d_model: int, n_heads: int, d_ff: int):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(d_model)
+        self.attn = MultiHeadAttention(d_model, n_heads)
+        self.norm2 = nn.LayerNorm(d_model)
+        self.ffn = FeedForward(d_model, d_ff)
+
+    def forward(self, x, mask=None):
+        """x (B, T, d_model), mask True = may attend -> (x (B, T, d_model), weights (B, h, T, T))."""
+        a, weights = self.attn(self.norm1(x), mask=mask)
+        x = x + a  # the residual path is never normalised
+        x = x + self.ffn(self.norm2(x))
+        return x, weights
+
+
+class GPT(nn.Module):
+    """Next-token prediction: ``forward(idx)`` gives logits for every position of ``idx``.
+
+    Weights start as in GPT-2: N(0, init_std²) for embeddings and linear layers, zero biases,
+    and the two linear layers that write into the residual stream (W_O and the FFN's second
+    layer) scaled down by √(2 n_layers), so the residual sum does not grow with depth.
+    """
+
+    def __init__(self, config: GPTConfig):
+        super().__init__()
+        if not isinstance(config, GPTConfig):
+            raise TypeError(f"config must be a GPTConfig, got {type(config).__name__}")
+        self.config = c = config
+        self.tok = nn.Embedding(c.vocab_size, c.d_model)
+        self.pos = nn.Embedding(c.context, c.d_model)
+        self.blocks = nn.ModuleList(
+            PreLNBlock(c.d_model, c.n_heads, c.d_ff) for _ in range(c.n_layers)
+        )
+        self.norm = nn.LayerNorm(c.d_model)
+        self.head = nn.Linear(c.d_model, c.vocab_size, bias=False)
+        self.register_buffer("mask", causal_mask(c.context), persistent=False)
+        self.reset_parameters()
+        if c.tie_weights:
+            self.head.weight = self.tok.weight  # one (V, d_model) matrix, read and written
+
+    @torch.no_grad()
+    def reset_parameters(self, generator: torch.Generator | None = None) -> None:
+        """GPT-2's initialisation, drawn from ``generator`` (torch's global one if None) in the
+        parameters' current dtype: call it after ``.double()`` for float64 draws."""
+        if generator is not None and not isinstance(generator, torch.Generator):
+            raise TypeError(f"generator must be a torch.Generator or None, got {type(generator)}")
+        std = self.config.init_std
+        for m in self.modules():
+            if isinstance(m, nn.Linear | nn.Embedding):
+                m.weight.normal_(0.0, std, generator=generator)
+                if getattr(m, "bias", None) is not None:
+                    m.bias.zero_()
+            elif isinstance(m, nn.LayerNorm):
+                m.reset_parameters()
+        for block in self.blocks:
+            for m in (block.attn.W_o, block.ffn.linear2):
+                m.weight.div_(math.sqrt(2 * self.config.n_layers))
+
+    def _check_idx(self, idx):
+        c = self.config
+        checks.tensor("idx", idx, ndim=2, kind="int")
+        T = idx.shape[1]
+        if not 1 <= T <= c.context:
+            raise ValueError(f"idx must have 1 to context={c.context} positions, got {T}")
+        if idx.min() < 0 or idx.max() >= c.vocab_size:
+            raise ValueError(f"token ids must lie in [0, {c.vocab_size}), got "
+                             f"[{int(idx.min())}, {int(idx.max())}]")
+
+    def hidden(self, idx):
+        """idx (B, T) -> (final hidden states (B, T, d_model), [weights (B, h, T, T)] per layer)."""
+        self._check_idx(idx)
+        T = idx.shape[1]
+        x = self.tok(idx) + self.pos.weight[:T]  # (B, T, d_model): what, plus where
+        mask = self.mask[:T, :T]  # (T, T): query i sees keys j <= i
+        weights = []
+        for block in self.blocks:
+            x, w = block(x, mask)
+            weights.append(w)
+        return self.norm(x), weights
+
+    def forward(self, idx):
+        """idx (B, T) long -> (logits (B, T, vocab_size), [attention (B, h, T, T)] per layer).
+
+        logits[b, t] scores the token that follows idx[b, :t + 1].
+        """
+        x, weights = self.hidden(idx)
+        return self.head(x), weights
+
+    @torch.no_grad()
+    def generate(self, prompt, max_new_tokens: int, temperature: float = 1.0,
+                 top_k: int | None = None, generator: torch.Generator | None = None):
+        """Extend ``prompt`` by ``max_new_tokens`` sampled tokens, one at a time.
+
+        prompt: non-empty ids, (T,) or (B, T) (a list or a long tensor). Each step reads the last
+        ``context`` tokens, turns the last position's logits into probabilities with
+        ``temperature`` and ``top_k`` (``top_k=1`` is greedy decoding), and draws from them with
+        ``generator`` (:func:`lmvis.sampling.sample_next`). Returns the prompt followed by the
+        new tokens, shaped like the prompt. Probabilities are computed in float64.
+        """
+        if isinstance(prompt, list | tuple):
+            prompt = torch.tensor(prompt, dtype=torch.long)
+        checks.tensor("prompt", prompt, ndim=(1, 2), kind="int")
+        if prompt.shape[-1] == 0:
+            raise ValueError("prompt must hold at least one token, got an empty prompt")
+        max_new_tokens = checks.integer("max_new_tokens", max_new_tokens, minimum=0)
+        checks.real("temperature", temperature, minimum=0, low_open=True)
+        if top_k is not None:
+            checks.integer("top_k", top_k, minimum=1)
+        flat = prompt.dim() == 1
+        idx = prompt[None] if flat else prompt  # (B, T)
+        self._check_idx(idx[:, -self.config.context:])
+        was_training = self.training
+        self.eval()
+        try:
+            for _ in range(max_new_tokens):
+                x, _ = self.hidden(idx[:, -self.config.context:])  # (B, T', d_model)
+                logits = self.head(x[:, -1])  # (B, V): only the last position is needed
+                probs = next_token_probs(logits, temperature, top_k)  # (B, V) float64
+                nxt = sample_next(probs, generator)  # (B,)
+                idx = torch.cat([idx, nxt[:, None]], dim=1)
+        finally:
+            self.train(was_training)
+        return idx[0] if flat else idx
+
+
+class TorchGPT(nn.Module):
+    """The same model from torch's own parts, as a reference for tests and the benchmark.
+
+    ``nn.TransformerEncoderLayer(norm_first=True)`` is exactly a pre-LN block; with a causal
+    mask it is a GPT block. Build it from a :class:`GPT` with :meth:`from_gpt` to copy the
+    weights (W_Q, W_K, W_V become the fused ``in_proj_weight``).
+    """
+
+    def __init__(self, config: GPTConfig):
+        super().__init__()
+        if not isinstance(config, GPTConfig):
+            raise TypeError(f"config must be a GPTConfig, got {type(config).__name__}")
+        self.config = c = config
+        self.tok = nn.Embedding(c.vocab_size, c.d_model)
+        self.pos = nn.Embedding(c.context, c.d_model)
+        self.blocks = nn.ModuleList(
+            nn.TransformerEncoderLayer(c.d_model, c.n_heads, c.d_ff, dropout=0.0,
+                                       activation="relu", batch_first=True, norm_first=True)
+            for _ in range(c.n_layers)
+        )
+        self.norm = nn.LayerNorm(c.d_model)
+        self.head = nn.Linear(c.d_model, c.vocab_size, bias=False)
+        if c.tie_weights:
+            self.head.weight = self.tok.weight
+
+    def forward(self, idx):
+        """idx (B, T) long -> logits (B, T, vocab_size)."""
+        T = idx.shape[1]
+        x = self.tok(idx) + self.pos.weight[:T]
+        mask = nn.Transformer.generate_square_subsequent_mask(T, dtype=x.dtype)  # -inf above
+        for block in self.blocks:
+            x = block(x, src_mask=mask, is_causal=True)
+        return self.head(self.norm(x))
+
+    @classmethod
+    def from_gpt(cls, gpt: GPT) -> TorchGPT:
+        """A TorchGPT holding a copy of ``gpt``'s weights, in its dtype."""
+        if not isinstance(gpt, GPT):
+            raise TypeError(f"gpt must be an lmvis.gpt.GPT, got {type(gpt).__name__}")
+        ref = cls(gpt.config).to(gpt.tok.weight.dtype)
+        with torch.no_grad():
+            for name in ("tok", "pos", "norm"):
+                getattr(ref, name).load_state_dict(getattr(gpt, name).state_dict())
+            if not gpt.config.tie_weights:
+                ref.head.weight.copy_(gpt.head.weight)
+            for mine, theirs in zip(gpt.blocks, ref.blocks, strict=True):
+                a = mine.attn
+                theirs.self_attn.in_proj_weight.copy_(
+                    torch.cat([a.W_q.weight, a.W_k.weight, a.W_v.weight]))
+                theirs.self_attn.in_proj_bias.copy_(torch.cat([a.W_q.bias, a.W_k.bias, a.W_v.bias]))
+                theirs.self_attn.out_proj.load_state_dict(a.W_o.state_dict())
+                theirs.norm1.load_state_dict(mine.norm1.state_dict())
+                theirs.norm2.load_state_dict(mine.norm2.state_dict())
+                theirs.linear1.load_state_dict(mine.ffn.linear1.state_dict())
+                theirs.linear2.load_state_dict(mine.ffn.linear2.state_dict())
+        return ref

@@ -1,0 +1,54 @@
+"""Choosing the next token from a model's scores: temperature, top-k, and one seeded draw.
+
+Temperature τ divides the logits before the softmax (τ < 1 sharpens the distribution, τ > 1
+flattens it); top-k keeps only the k highest-scoring tokens (k = 1 is greedy decoding). The draw
+is inverse-CDF sampling with one uniform number per row from a ``torch.Generator``, computed in
+float64: the same generator state gives the same tokens, and a token can only change if the
+probabilities move by as much as the distance of that uniform number from a CDF step.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from lmvis import checks
+
+__all__ = ["next_token_probs", "sample_next"]
+
+
+def next_token_probs(logits, temperature: float = 1.0, top_k: int | None = None):
+    """softmax(logits / temperature) over the last axis, restricted to the ``top_k`` largest.
+
+    logits: (..., V) float tensor. Returns float64 probabilities (..., V); tokens tied with the
+    k-th largest logit are kept too, so the result does not depend on how ties are ordered.
+    """
+    checks.tensor("logits", logits, min_ndim=1, finite=True)
+    temperature = checks.real("temperature", temperature, minimum=0, low_open=True)
+    z = logits.to(torch.float64) / temperature  # (..., V)
+    if top_k is not None:
+        top_k = checks.integer("top_k", top_k, minimum=1)
+        if top_k < z.shape[-1]:
+            kth = torch.topk(z, top_k, dim=-1).values[..., -1:]  # (..., 1)
+            z = z.masked_fill(z < kth, float("-inf"))
+    return torch.softmax(z, dim=-1)
+
+
+def sample_next(probs, generator: torch.Generator | None = None):
+    """One token id per row of ``probs`` (..., V) by inverse-CDF sampling, as a long tensor (...).
+
+    Draws u ~ U[0, 1) per row from ``generator`` (torch's default one if None) and returns the
+    first index whose cumulative probability exceeds u × total; zero-probability tokens are
+    never chosen.
+    """
+    checks.tensor("probs", probs, min_ndim=1, finite=True)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None, got {type(generator)}")
+    if bool((probs < 0).any()):
+        raise ValueError("probs must be non-negative")
+    cdf = probs.to(torch.float64).cumsum(-1)  # (..., V)
+    total = cdf[..., -1:]  # (..., 1)
+    if not bool((total > 0).all()):
+        raise ValueError("every row of probs must have a positive sum")
+    u = torch.rand(cdf.shape[:-1] + (1,), generator=generator, dtype=torch.float64)  # (..., 1)
+    idx = torch.searchsorted(cdf.contiguous(), u * total, right=True)  # (..., 1)
+    return idx.clamp(max=cdf.shape[-1] - 1).squeeze(-1)
