@@ -23,7 +23,7 @@ from lmvis.attention import MultiHeadAttention, causal_mask
 from lmvis.sampling import next_token_probs, sample_next
 from lmvis.transformer import FeedForward
 
-__all__ = ["GPT", "GPTConfig", "PreLNBlock", "TorchGPT", "gpt_param_count"]
+__all__ = ["GPT", "GPTConfig", "PreLNBlock", "TorchGPT", "gpt_param_breakdown", "gpt_param_count"]
 
 
 @dataclass(frozen=True)
@@ -55,18 +55,30 @@ class GPTConfig:
         checks.real("init_std", self.init_std, minimum=0, low_open=True)
 
 
-def gpt_param_count(config: GPTConfig) -> int:
-    """The number of parameters of ``GPT(config)``, by formula.
+def gpt_param_breakdown(config: GPTConfig) -> dict[str, int]:
+    """The parameters of ``GPT(config)`` by part, by formula; their sum is :func:`gpt_param_count`.
 
-    V d + C d (token and position embeddings) + L [2·2d (two LayerNorms) + 4(d² + d) (W_Q, W_K,
-    W_V, W_O with biases) + 2 d d_ff + d_ff + d (the FFN)] + 2d (final LayerNorm) + V d (the
-    output layer, unless tied to the token embedding).
+    Token embedding V d, position embedding C d; per block, attention 4(d² + d) (W_Q, W_K, W_V,
+    W_O with biases) and the FFN d d_ff + d_ff + d_ff d + d; two LayerNorms per block and the
+    final one, 2d each; the output layer V d unless tied to the token embedding (then 0).
     """
     if not isinstance(config, GPTConfig):
         raise TypeError(f"config must be a GPTConfig, got {type(config).__name__}")
     V, C, d, f, L = config.vocab_size, config.context, config.d_model, config.d_ff, config.n_layers
-    block = 2 * 2 * d + 4 * (d * d + d) + (d * f + f) + (f * d + d)
-    return V * d + C * d + L * block + 2 * d + (0 if config.tie_weights else V * d)
+    return {
+        "token embedding": V * d,
+        "position embedding": C * d,
+        "attention": L * 4 * (d * d + d),
+        "feed-forward": L * (d * f + f + f * d + d),
+        "layer norms": L * 2 * 2 * d + 2 * d,
+        "output layer": 0 if config.tie_weights else V * d,
+    }
+
+
+def gpt_param_count(config: GPTConfig) -> int:
+    """The number of parameters of ``GPT(config)``, by formula: the sum of the parts of
+    :func:`gpt_param_breakdown`, equal to ``sum(p.numel() for p in GPT(config).parameters())``."""
+    return sum(gpt_param_breakdown(config).values())
 
 
 class PreLNBlock(nn.Module):
