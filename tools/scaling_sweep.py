@@ -1,0 +1,131 @@
+"""Chapter 10's scaling sweep: chapter 9's GPT at six sizes, each trained on the same tokens.
+
+Every run uses chapter 9's data, vocabulary, context, batch, optimiser and schedule
+(lmvis.pretrained.SETTINGS and lmvis.training.train_language_model); only the width, depth and
+number of heads change (SIZES), and every run takes STEPS steps, so every model sees the same
+STEPS × batch × context training tokens. Validation loss (nats per character on the held-out
+poems) is recorded every EVAL_EVERY steps. The results, with the settings and provenance (commit,
+versions, processor, numerical environment, CPU and wall time), go to
+lib/lmvis/datasets/scaling/sweep.json, which chapter 10 plots; lmvis.datasets.scaling checks its
+SHA-256 on load.
+
+    .venv/bin/python tools/numerics.py -- .venv/bin/python tools/scaling_sweep.py
+
+Then put the printed SHA-256 into lib/lmvis/datasets/scaling.py (SWEEP_SHA256). Not run by
+make: about 4 minutes of one CPU core (float32; float64 would take twice as long). Run on one
+machine in the pinned numerical environment, it is deterministic there (seeded data order and
+initialisation, one thread); float32 sums on another processor may differ in the last digits.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+from lmvis import scale
+from lmvis.datasets.poems import POEM_BREAK, load_poems, split_poems
+from lmvis.gpt import GPT, GPTConfig
+from lmvis.pretrained import SETTINGS
+from lmvis.tokenizers import CharTokenizer
+from lmvis.training import lm_examples, lm_loss, train_language_model
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "lib" / "lmvis" / "datasets" / "scaling" / "sweep.json"
+#: (d_model, n_layers, n_heads) of the six models, smallest first.
+SIZES = ((16, 1, 2), (24, 2, 2), (32, 2, 4), (48, 2, 4), (64, 3, 4), (96, 3, 4))
+STEPS = 1000
+EVAL_EVERY = 200
+NUMERIC_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+               "ATEN_CPU_CAPABILITY", "MKL_CBWR", "ONEDNN_MAX_CPU_ISA", "PYTHONHASHSEED")
+
+
+def _processor() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _commit() -> str:
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
+    head = git("rev-parse", "HEAD").strip()
+    dirty = bool(git("status", "--porcelain", "--untracked-files=no").strip())
+    return head + (" (with uncommitted changes)" if dirty else "")
+
+
+def main(out: Path = OUT) -> None:
+    s = SETTINGS
+    torch.set_num_threads(1)
+    split = split_poems(load_poems())
+    train_text = POEM_BREAK + POEM_BREAK.join(split.train) + POEM_BREAK
+    tok = CharTokenizer.from_text(train_text, max_chars=s["max_chars"])
+    ids = torch.tensor(tok.encode(train_text))
+    brk = tok.encode(POEM_BREAK)[0]
+    starts = (ids[: -s["context"] - 1] == brk).nonzero()[:, 0]  # every poem's start
+    X_val, Y_val = lm_examples([tok.encode(POEM_BREAK + p + POEM_BREAK) for p in split.val],
+                               s["context"])
+    tokens = STEPS * s["batch_size"] * s["context"]
+    wall0 = time.perf_counter()
+    runs = []
+    for d_model, n_layers, n_heads in SIZES:
+        config = GPTConfig(tok.vocab_size, s["context"], d_model, n_layers, n_heads)
+        torch.manual_seed(s["init_seed"])
+        model = GPT(config)
+        model.reset_parameters(torch.Generator().manual_seed(s["init_seed"]))
+        cpu0 = time.process_time()
+        run = train_language_model(
+            model, ids, starts, steps=STEPS, batch_size=s["batch_size"], length=s["context"],
+            lr=s["lr"], warmup=s["warmup"], min_lr_factor=s["min_lr_factor"],
+            weight_decay=s["weight_decay"], grad_clip=s["grad_clip"], seed=s["seed"],
+            eval_fn=lambda m: lm_loss(m, X_val, Y_val), eval_every=EVAL_EVERY, progress=False)
+        cpu = time.process_time() - cpu0
+        runs.append({
+            "d_model": d_model, "n_layers": n_layers, "n_heads": n_heads,
+            "params": scale.gpt_param_count(config),
+            "non_embedding_params": scale.non_embedding_params(config),
+            "training_flops": scale.training_flops(config, s["context"], s["batch_size"]) * STEPS,
+            "eval_steps": run.eval_steps, "val_loss": run.val_loss,
+            "final_train_loss": sum(run.train_loss[-50:]) / 50,
+            "cpu_seconds": round(cpu, 1),
+        })
+        print(f"d_model {d_model:3d}, {n_layers} layers: {runs[-1]['non_embedding_params']:>7,} "
+              f"non-embedding parameters, validation loss {run.val_loss[-1]:.4f}, "
+              f"{cpu:.0f} s CPU", flush=True)
+    result = {
+        "what": "validation loss of chapter 9's GPT at six sizes, each trained on the same tokens",
+        "settings": {**s, "steps": STEPS, "eval_every": EVAL_EVERY, "tokens": tokens,
+                     "dtype": "float32", "vocab_size": tok.vocab_size,
+                     "val_poems": len(split.val), "val_targets": int((Y_val != -100).sum())},
+        "runs": runs,
+        "provenance": {
+            "script": "tools/scaling_sweep.py", "commit": _commit(),
+            "date_utc": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M"),
+            "python": platform.python_version(), "torch": torch.__version__,
+            "processor": _processor(), "cpu_count": os.cpu_count(),
+            "numerics": {k: os.environ.get(k) for k in NUMERIC_ENV},
+            "cpu_seconds": round(sum(r["cpu_seconds"] for r in runs), 1),
+            "wall_seconds": round(time.perf_counter() - wall0, 1),
+        },
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    from lmvis.datasets import sha256_file
+
+    print(f"{out}: {out.stat().st_size:,} bytes, SHA-256 {sha256_file(out)}, "
+          f"{result['provenance']['wall_seconds']:.0f} s wall, "
+          f"{result['provenance']['cpu_seconds']:.0f} s CPU")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
