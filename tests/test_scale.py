@@ -132,7 +132,7 @@ def _measured_flops(cfg, B, T, backward):
     return counter.get_total_flops()
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(configs, st.integers(1, 3), st.data())
 def test_flop_formulas_equal_flop_counter_mode_exactly(cfg, B, data):
     T = data.draw(st.integers(1, cfg.context))
