@@ -273,3 +273,214 @@ def _check_numpy_training(net, loss_fn, optimizer, X, y, batch_size, rng):
                         f"got {type(rng).__name__}")
     _check_int("batch_size", batch_size, 1)
     return _examples(X, y, "train")
+
+
+# --- Language models (chapter 9): windows of a token stream, AdamW, warm-up and cosine -----
+
+
+def lm_windows(ids, starts, batch_size: int, length: int, generator=None):
+    """A batch of ``batch_size`` windows of ``ids`` that begin at positions drawn from ``starts``.
+
+    ids: (N,) long tensor (a token stream); starts: (S,) long tensor of allowed first positions.
+    Returns (inputs (B, length), targets (B, length)): targets are the inputs shifted by one,
+    so ``targets[b, t]`` is the token that follows ``inputs[b, :t + 1]``.
+    """
+    import torch
+
+    from lmvis import checks
+
+    checks.tensor("ids", ids, ndim=1, kind="int")
+    checks.tensor("starts", starts, ndim=1, kind="int")
+    batch_size = checks.integer("batch_size", batch_size, minimum=1)
+    length = checks.integer("length", length, minimum=1)
+    if len(starts) == 0 or int(starts.min()) < 0 or int(starts.max()) + length >= len(ids):
+        raise ValueError(f"starts must be non-empty positions s with s + length < len(ids) = "
+                         f"{len(ids)}, so that a window of length + 1 = {length + 1} fits")
+    pick = starts[torch.randint(0, len(starts), (batch_size,), generator=generator)]  # (B,)
+    w = ids[pick[:, None] + torch.arange(length + 1)]  # (B, length + 1)
+    return w[:, :-1], w[:, 1:]
+
+
+def lm_examples(sequences, length: int, pad: int = 0):
+    """Whole sequences as one padded batch: (inputs (N, length), targets (N, length)).
+
+    Sequence ``s`` (a list of ids, e.g. start-of-poem, the poem, end-of-poem) gives inputs
+    ``s[:-1]`` and targets ``s[1:]``; padded positions have input ``pad`` and target -100, which
+    ``torch.nn.functional.cross_entropy`` ignores, so every sequence is scored exactly once.
+    """
+    import torch
+
+    from lmvis import checks
+
+    length = checks.integer("length", length, minimum=1)
+    if not isinstance(sequences, list | tuple) or not sequences:
+        raise ValueError("sequences must be a non-empty list of lists of ids")
+    inputs = torch.full((len(sequences), length), pad, dtype=torch.long)
+    targets = torch.full((len(sequences), length), -100, dtype=torch.long)
+    for i, s in enumerate(sequences):
+        if not 2 <= len(s) <= length + 1:
+            raise ValueError(f"sequence {i} has {len(s)} ids; each needs 2 to length + 1 = "
+                             f"{length + 1}")
+        inputs[i, :len(s) - 1] = torch.as_tensor(s[:-1])
+        targets[i, :len(s) - 1] = torch.as_tensor(s[1:])
+    return inputs, targets
+
+
+def lm_loss(model, inputs, targets, batch_size: int = 64) -> float:
+    """Mean cross-entropy in nats per scored target (targets of -100 are skipped), no gradients.
+
+    ``model(inputs)`` must return logits (B, T, V), or a tuple whose first element they are.
+    Sums are taken in float64, so the result does not depend on ``batch_size``'s rounding.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    from lmvis import checks
+
+    checks.tensor("inputs", inputs, ndim=2, kind="int")
+    checks.tensor("targets", targets, ndim=2, kind="int")
+    if inputs.shape != targets.shape:
+        raise ValueError(f"inputs and targets must have one shape, got {tuple(inputs.shape)} "
+                         f"and {tuple(targets.shape)}")
+    batch_size = checks.integer("batch_size", batch_size, minimum=1)
+    was_training = model.training
+    model.eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for i in range(0, len(inputs), batch_size):
+            out = model(inputs[i:i + batch_size])
+            logits = out[0] if isinstance(out, tuple) else out  # (b, T, V)
+            y = targets[i:i + batch_size]
+            total += float(F.cross_entropy(logits.reshape(-1, logits.shape[-1]).double(),
+                                           y.reshape(-1), reduction="sum"))
+            count += int((y != -100).sum())
+    model.train(was_training)
+    if count == 0:
+        raise ValueError("targets must hold at least one scored position (not -100)")
+    return total / count
+
+
+def quantize_(parameters, quantum: float) -> None:
+    """Round every parameter, in place, to the nearest multiple of ``quantum`` (a power of 2).
+
+    Dividing and multiplying by a power of two is exact, so this rounding is the same on every
+    CPU. Applied after each step of a float64 run, it snaps away differences of a few units in
+    the last place (different code paths round sums differently): weights that agree to 1e-16
+    round to the same grid point unless they straddle a rounding boundary, which with a grid of
+    2⁻²⁰ happens about once in 10¹¹ updates. Two runs on different processors then stay
+    bit-identical instead of drifting apart.
+    """
+    import math
+
+    import torch
+
+    from lmvis import checks
+
+    quantum = checks.real("quantum", quantum, minimum=0, low_open=True)
+    if math.frexp(quantum)[0] != 0.5:
+        raise ValueError(f"quantum must be a power of two (e.g. 2**-20), got {quantum!r}")
+    with torch.no_grad():
+        for p in parameters:
+            p.copy_(torch.round(p / quantum) * quantum + 0.0)  # + 0.0 turns -0.0 into 0.0
+
+
+@dataclass
+class LMRun:
+    """What :func:`train_language_model` records: the loss of every step's batch, its learning
+    rate, the validation losses at ``eval_steps`` and copies of the weights at chosen steps."""
+
+    train_loss: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+    eval_steps: list[int] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    snapshots: dict = field(default_factory=dict)
+
+
+def adamw_for(model, lr: float, weight_decay: float = 0.1, betas=(0.9, 0.99)):
+    """AdamW with weight decay on the weight matrices and embeddings only, as in GPT-2 (biases
+    and LayerNorm gains are not decayed). A tied matrix appears once."""
+    import torch
+
+    params = list(model.parameters())  # shared (tied) tensors appear once
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
+                              {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=betas)
+
+
+def train_language_model(model, ids, starts, *, steps: int, batch_size: int, length: int,
+                         lr: float, warmup: int, min_lr_factor: float = 0.1,
+                         weight_decay: float = 0.1, grad_clip: float = 1.0, seed: int = 0,
+                         quantum: float | None = None, eval_fn=None, eval_every: int = 0,
+                         snapshot_steps=(), progress: bool = True,
+                         desc: str = "training") -> LMRun:
+    """Train a next-token model on windows of ``ids``: AdamW, linear warm-up, cosine decay.
+
+    Each of ``steps`` steps draws ``batch_size`` windows of ``length`` tokens that start at
+    positions in ``starts`` (:func:`lm_windows`, generator seeded with ``seed``), takes the
+    mean cross-entropy of ``model(inputs)`` against the shifted targets, clips the gradient
+    norm at ``grad_clip``, and steps AdamW (:func:`adamw_for`) with the learning rate
+    ``lr × warmup_cosine(warmup, steps, min_lr_factor)`` (:mod:`lmvis.schedules`). With
+    ``quantum`` the weights are rounded to that grid before the first step and after every
+    step (:func:`quantize_`). ``eval_fn(model)`` is recorded every ``eval_every`` steps and
+    after the last; ``snapshot_steps`` (0 = before training) keep copies of the weights.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    from lmvis import checks
+    from lmvis.schedules import warmup_cosine
+
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    steps = checks.integer("steps", steps, minimum=1)
+    eval_every = checks.integer("eval_every", eval_every, minimum=0)
+    checks.real("grad_clip", grad_clip, minimum=0, low_open=True)
+    if eval_every and eval_fn is None:
+        raise ValueError("eval_every needs an eval_fn(model) to call")
+    if eval_fn is not None:
+        checks.is_callable("eval_fn", eval_fn)
+    snapshot_steps = {checks.integer("each snapshot step", s, minimum=0, maximum=steps)
+                      for s in snapshot_steps}
+    optimizer = adamw_for(model, lr, weight_decay)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, warmup_cosine(warmup, steps, min_lr_factor))
+    generator = torch.Generator().manual_seed(checks.integer("seed", seed, minimum=0))
+    run = LMRun()
+
+    def keep(step):
+        if step in snapshot_steps:
+            copies = {}  # a tied matrix stays one tensor in the copy
+            run.snapshots[step] = {
+                k: copies.setdefault(v.data_ptr(), v.detach().clone())
+                for k, v in model.state_dict().items()}
+
+    if quantum is not None:
+        quantize_(model.parameters(), quantum)
+    keep(0)
+    model.train()
+    bar = _progress(range(1, steps + 1), desc=desc, disable=not progress)
+    for step in bar:
+        inputs, targets = lm_windows(ids, starts, batch_size, length, generator)
+        out = model(inputs)
+        logits = out[0] if isinstance(out, tuple) else out  # (B, T, V)
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+        run.lr.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        schedule.step()
+        if quantum is not None:
+            quantize_(model.parameters(), quantum)
+        run.train_loss.append(float(loss.detach()))
+        if not math.isfinite(run.train_loss[-1]):
+            raise FloatingPointError(f"loss became {run.train_loss[-1]} at step {step}; "
+                                     "lower the learning rate")
+        keep(step)
+        if eval_fn is not None and ((eval_every and step % eval_every == 0) or step == steps):
+            run.eval_steps.append(step)
+            run.val_loss.append(float(eval_fn(model)))
+            model.train()
+    bar.close()
+    return run
