@@ -3,6 +3,7 @@
 * the optimizer explorer (chapter 5): settings -> trajectory and figure. Extreme settings never
   raise; divergence is drawn and labelled.
 * the attention view (chapter 8): pick a layer, head and query position, see its row.
+* the poem writer (chapter 9): a prompt, temperature, top-k and seed -> a generated poem.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from lmvis.landscapes import LANDSCAPES, Trajectory, run
 
 __all__ = [
     "SLIDERS", "explore", "explore_figure", "explorer", "attention_row", "attention_view",
+    "POEM_SLIDERS", "continue_poem", "poem_view",
 ]
 
 #: Slider ranges of the widget; the tests call the callback at every extreme.
@@ -123,4 +125,57 @@ def attention_view(layer_weights, tokens):  # pragma: no cover - thin UI shell
         layer=widgets.IntSlider(0, 0, n_layers - 1, description="layer"),
         head=widgets.IntSlider(0, 0, n_heads - 1, description="head"),
         query=widgets.IntSlider(0, 0, L - 1, description="query"),
+    )
+
+
+#: Ranges of the poem writer's sliders (chapter 9); top_k 0 means "no restriction".
+POEM_SLIDERS = {"temperature": (0.1, 2.0), "top_k": (0, 100), "seed": (0, 99)}
+
+
+def continue_poem(model, tokenizer, prompt: str = "", temperature: float = 1.0, top_k: int = 0,
+                  seed: int = 0) -> tuple[str, str]:
+    """The poem writer's callback: (the poem, a note on what was changed to make it run).
+
+    Never raises on a slider's value or on what a reader types: the temperature is clipped into
+    ``POEM_SLIDERS``, top_k into [0, vocabulary] (0 = all tokens), the prompt loses line breaks
+    and spaces and is cut to 40 characters, and characters outside the vocabulary are written
+    as □ (the model reads them as ``<unk>``).
+    """
+    import torch
+
+    from lmvis.datasets.poems import write_poems
+
+    notes = []
+    text = "".join(str(prompt).split())
+    if len(text) > 40:
+        text, _ = text[:40], notes.append("prompt cut to 40 characters")
+    unknown = sorted({c for c in text if c not in tokenizer})
+    if unknown:
+        notes.append(f"not in the vocabulary, shown as □: {''.join(unknown)}")
+    lo, hi = POEM_SLIDERS["temperature"]
+    t = float(np.clip(float(temperature), lo, hi)) if np.isfinite(temperature) else 1.0
+    k = int(np.clip(int(top_k), 0, tokenizer.vocab_size))
+    g = torch.Generator().manual_seed(int(abs(int(seed))))
+    poem = write_poems(model, tokenizer, 1, text, temperature=t, top_k=k or None, generator=g)[0]
+    return poem, "; ".join(notes)
+
+
+def poem_view(model, tokenizer):  # pragma: no cover - thin UI shell
+    """A prompt box and sliders for temperature, top-k and seed over :func:`continue_poem`."""
+    import ipywidgets as widgets
+
+    def show(prompt, temperature, top_k, seed):
+        poem, note = continue_poem(model, tokenizer, prompt, temperature, top_k, seed)
+        print(poem.replace("。", "。\n"))
+        if note:
+            print(f"({note})")
+
+    t_lo, t_hi = POEM_SLIDERS["temperature"]
+    return widgets.interactive(
+        show,
+        prompt=widgets.Text(value="", placeholder="the first characters, e.g. 春风", description="prompt"),
+        temperature=widgets.FloatSlider(value=0.8, min=t_lo, max=t_hi, step=0.05),
+        top_k=widgets.IntSlider(value=0, min=POEM_SLIDERS["top_k"][0], max=POEM_SLIDERS["top_k"][1],
+                                description="top_k (0=all)"),
+        seed=widgets.IntSlider(value=0, min=POEM_SLIDERS["seed"][0], max=POEM_SLIDERS["seed"][1]),
     )
