@@ -1,0 +1,43 @@
+"""Execute notebooks in a fresh kernel each, without writing them back, and time each one.
+
+For `make test-oldest` and `make test-colab`: there the question is whether every chapter runs
+without error under other library versions, not whether it reproduces the stored outputs
+(that is nbval's job under the exact pins). Prints one line per notebook and a total.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+
+def run(path: Path) -> float:
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    paths = [Path(p) for p in sys.argv[1:]]
+    if not paths:
+        sys.exit("usage: run_chapters.py NOTEBOOK.ipynb [...]")
+    total, failed = 0.0, []
+    for path in paths:
+        try:
+            seconds = run(path)
+        except CellExecutionError as e:
+            failed.append(path.name)
+            print(f"{path}: FAILED\n{str(e)[-3000:]}", flush=True)
+            continue
+        total += seconds
+        print(f"{path}: ran in {seconds:.1f} s", flush=True)
+    print(f"{len(paths) - len(failed)} passed, {len(failed)} failed ({total:.0f} s in all)")
+    sys.exit(1 if failed else 0)
