@@ -11,6 +11,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
 
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
@@ -25,6 +27,8 @@ def execute(path: Path) -> float:
     elapsed = time.perf_counter() - start
     # Widget state holds random model ids; the HTML book shows static figures instead.
     nb.metadata.pop("widgets", None)
+    # The name JupyterLab writes on opening, so that opening a chapter does not modify it.
+    nb.metadata["kernelspec"] = {**KERNELSPEC}
     nbformat.write(nb, path)
     return elapsed
 

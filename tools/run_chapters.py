@@ -7,6 +7,7 @@ without error under other library versions, not whether it reproduces the stored
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -15,12 +16,17 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+#: One thread per library, as in every kernel the book runs (tools/numerics.py, whose other
+#: settings need NumPy 2): on a shared 2-core machine two threads per library run many times
+#: slower (chapter 6's MLPs: over 90 s instead of 12 s).
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+
 
 def run(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     ).execute()
     return time.perf_counter() - start
 
@@ -29,6 +35,7 @@ if __name__ == "__main__":
     paths = [Path(p) for p in sys.argv[1:]]
     if not paths:
         sys.exit("usage: run_chapters.py NOTEBOOK.ipynb [...]")
+    os.environ.update(ONE_THREAD)  # the kernels inherit it
     total, failed = 0.0, []
     for path in paths:
         try:
