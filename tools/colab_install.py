@@ -11,14 +11,19 @@ from __future__ import annotations
 import subprocess
 import sys
 import sysconfig
-from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def installed() -> dict[str, str]:
-    return {d.metadata["Name"].lower(): d.version for d in metadata.distributions()}
+    """Name -> version of every distribution, read in a fresh process (no stale caches)."""
+    lines = subprocess.run(
+        [sys.executable, "-c", "from importlib import metadata; print('\\n'.join("
+         "f\"{d.metadata['Name'].lower()}=={d.version}\" for d in metadata.distributions()))"],
+        check=True, capture_output=True, text=True,
+    ).stdout.split()
+    return dict(line.split("==", 1) for line in lines)
 
 
 def tree_size(path: Path) -> int:
@@ -32,13 +37,7 @@ if __name__ == "__main__":
         [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", str(ROOT)],
         check=True,
     )
-    metadata.distributions.cache_clear() if hasattr(metadata.distributions, "cache_clear") else None
-    after = subprocess.run(
-        [sys.executable, "-c", "from importlib import metadata; print('\\n'.join("
-         "f\"{d.metadata['Name'].lower()}=={d.version}\" for d in metadata.distributions()))"],
-        check=True, capture_output=True, text=True,
-    ).stdout.split()
-    after = dict(line.split("==", 1) for line in after)
+    after = installed()
     changed = {n: (before[n], v) for n, v in after.items() if n in before and before[n] != v}
     added = sorted(f"{n}=={v}" for n, v in after.items() if n not in before)
     added_mb = (tree_size(site) - size_before) / 1e6
