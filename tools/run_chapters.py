@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, DeadKernelError
 
 #: One thread per library, as in every kernel the book runs (tools/numerics.py, whose other
 #: settings need NumPy 2): on a shared 2-core machine two threads per library run many times
@@ -24,11 +26,14 @@ ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THRE
 
 def run(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
-    NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    ).execute()
-    return time.perf_counter() - start
+    # IPC sockets, not TCP ports: kernels of other processes on the machine cannot take them.
+    with tempfile.TemporaryDirectory() as tmp:
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=f"{tmp}/kernel")
+        start = time.perf_counter()
+        NotebookClient(
+            nb, km=km, timeout=300, resources={"metadata": {"path": str(path.parent)}}
+        ).execute()
+        return time.perf_counter() - start
 
 
 if __name__ == "__main__":
@@ -39,8 +44,12 @@ if __name__ == "__main__":
     total, failed = 0.0, []
     for path in paths:
         try:
-            seconds = run(path)
-        except CellExecutionError as e:
+            try:
+                seconds = run(path)
+            except DeadKernelError:  # a kernel that died, not a cell that failed: once more
+                print(f"{path}: the kernel died; running it once more", flush=True)
+                seconds = run(path)
+        except (CellExecutionError, DeadKernelError) as e:
             failed.append(path.name)
             print(f"{path}: FAILED\n{str(e)[-3000:]}", flush=True)
             continue
