@@ -41,6 +41,7 @@ if __name__ == "__main__":
     if not paths:
         sys.exit("usage: run_chapters.py NOTEBOOK.ipynb [...]")
     os.environ.update(ONE_THREAD)  # the kernels inherit it
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # ipykernel 6's debugger note
     total, failed = 0.0, []
     for path in paths:
         try:
