@@ -73,7 +73,7 @@ def lab(tmp_path_factory):
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError((tmp / "lab.log").read_text()[-3000:]) from None
                 time.sleep(0.5)
-        with Browser(viewport=(1280, 1800)) as browser:
+        with Browser(isolate=False, viewport=(1280, 1800)) as browser:  # loopback
             yield url, served, browser
     finally:
         server.terminate()
