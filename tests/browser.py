@@ -120,7 +120,7 @@ class Browser:
 
     def __enter__(self) -> Browser:
         executable = require_chromium()
-        self._tmp = tempfile.TemporaryDirectory(prefix="book-chromium-")
+        self._tmp = tempfile.TemporaryDirectory(prefix="book-chromium-", ignore_cleanup_errors=True)
         profile = Path(self._tmp.name)
         self._proc = subprocess.Popen(
             [str(executable), *FLAGS, "--remote-debugging-port=0", f"--user-data-dir={profile}",
@@ -160,6 +160,10 @@ class Browser:
 
     def __exit__(self, *exc) -> None:
         if getattr(self, "_ws", None) is not None:
+            try:  # let Chromium close its own children before the profile is removed
+                self.call("Browser.close")
+            except Exception:  # noqa: BLE001 - it may already be gone
+                pass
             self._ws.close()
         self._proc.terminate()
         try:
