@@ -56,7 +56,7 @@ def require_chromium() -> Path:
     if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
         return CHROMIUM
     if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing in CI; .ci/run should have installed it. {INSTALL_HINT}")
+        pytest.fail(f"{CHROMIUM} is missing in CI (.ci/run installs it): {INSTALL_HINT}")
     pytest.skip(f"{CHROMIUM} not found: {INSTALL_HINT}")
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -66,10 +65,12 @@ def _urls(pattern: re.Pattern, text: str) -> list[str]:
 
 def test_the_scan_sees_each_way_a_page_loads_from_another_host():
     page = """<html><head>
-      <link rel="stylesheet" href="https://maxcdn.example/fa.css"><script src="//cdn.example/a.js"></script>
+      <link rel="stylesheet" href="https://maxcdn.example/fa.css">
+      <script src="//cdn.example/a.js"></script>
       <script type="module">import mermaid from "https://cdn.example/m.mjs";</script>
       <script>import("https://cdn.example/lazy.js")</script>
-      <style>@import url("https://fonts.example/x.css"); b { background: url(https://img.example/b.png) }</style>
+      <style>@import url("https://fonts.example/x.css");
+             b { background: url(https://img.example/b.png) }</style>
       </head><body><img srcset="local.png 1x, https://img.example/2x.png 2x">
       <a href="https://doi.org/10.1038/323533a0">a citation is a link, not a load</a>
       <script src="../_static/local.js"></script><link rel="index" href="../genindex.html">

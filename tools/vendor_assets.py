@@ -28,11 +28,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "_vendor"
 
-#: npm package -> version, the tarball's sha512 integrity, and {path in tarball: path under _vendor}.
+#: npm package: version, the tarball's sha512 integrity, {path in the tarball: path under _vendor}.
 PACKAGES = {
     "mermaid": {
         "version": "11.12.1",  # what sphinxcontrib-mermaid 2.1.1 loads by default
-        "integrity": "sha512-UlIZrRariB11TY1RtTgUWp65tphtBv4CSq7vyS2ZZ2TgoMjs2nloq+wFqxiwcxlhHUvs7DPGgMjs2aeQxz5h9g==",
+        "integrity": "sha512-UlIZrRariB11TY1RtTgUWp65tphtBv4CSq7vyS2ZZ2TgoMjs2nloq+wFqxiwcxl"
+                     "hHUvs7DPGgMjs2aeQxz5h9g==",
         "files": {
             "package/dist/mermaid.min.js": "mermaid/mermaid.min.js",
             "package/LICENSE": "mermaid/LICENSE",
@@ -40,7 +41,8 @@ PACKAGES = {
     },
     "mathjax": {
         "version": "3.2.2",  # the files that sphinx-mathjax-offline 0.0.2 ships
-        "integrity": "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw==",
+        "integrity": "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjK"
+                     "PZGJvtRZM1vO+geW0OhGw==",
         "files": {"package/LICENSE": "mathjax/LICENSE"},
     },
 }
@@ -59,7 +61,7 @@ def sha512_integrity(path: Path) -> str:
 
 
 def check(vendor: Path = VENDOR) -> list[str]:
-    """Problems with the committed files (missing, or not the pinned bytes); empty when all is well."""
+    """What is wrong with the committed files (missing, not the pinned bytes); empty if nothing."""
     problems = []
     for rel, digest in SHA256.items():
         path = vendor / rel
@@ -79,7 +81,7 @@ def vendor(name: str, pin: dict, dest: Path = VENDOR) -> None:
         (tarball,) = Path(tmp).glob("*.tgz")
         got = sha512_integrity(tarball)
         if got != pin["integrity"]:
-            sys.exit(f"{name}@{pin['version']}: integrity {got} is not the pinned {pin['integrity']}")
+            sys.exit(f"{name}@{pin['version']}: integrity {got}, not the pinned {pin['integrity']}")
         with tarfile.open(tarball) as tar:
             for member, rel in pin["files"].items():
                 out = dest / rel
