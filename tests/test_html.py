@@ -2,8 +2,9 @@
 
 Run by `make test-html` (which builds the book first; CI runs it after `make book`). For each
 page: every formula typeset by MathJax, every Mermaid diagram drawn, every image loaded, and no
-failed request, request to another host or console error. A screenshot of each page goes to
-_build/screenshots/. The search page then finds the chapters that teach three terms.
+failed request, request to another host or console error; a chapter opens with its first
+paragraph, its setup cell collapsed. A screenshot of each page goes to _build/screenshots/.
+The search page then finds the chapters that teach three terms.
 """
 
 from __future__ import annotations
@@ -35,7 +36,11 @@ REPORT = """async () => {
   const maths = [...document.querySelectorAll(".math")];
   const diagrams = [...document.querySelectorAll("pre.mermaid")];
   const images = [...document.querySelectorAll("img")];
+  const title = document.querySelector("article h1");
+  const firstCell = document.querySelector("article .cell");
   return {
+    after_title: title && title.nextElementSibling ? title.nextElementSibling.tagName : null,
+    setup_shown: firstCell ? firstCell.querySelector(".cell_input").checkVisibility() : false,
     maths: maths.length,
     untypeset: maths.filter(m => !m.querySelector("mjx-container")).map(m => m.textContent),
     containers: document.querySelectorAll("mjx-container").length,
@@ -96,6 +101,9 @@ def test_page_renders_offline(browser, path):
     assert report["containers"] >= report["maths"]
     assert report["undrawn"] == [] and report["diagram_errors"] == 0
     assert report["broken_images"] == []
+    if _name(path).startswith("chapters/0"):  # a chapter opens with its first paragraph,
+        assert report["after_title"] == "P"   # and its setup cell is collapsed (hide-input)
+        assert not report["setup_shown"], "the setup cell's code is shown: tag it hide-input"
 
 
 def test_the_pages_that_need_them_have_formulas_diagrams_and_figures(browser):
