@@ -141,8 +141,8 @@ def test_attention_row_clips_and_plots_return_figures():
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from lmvis.attention_plots import plot_attention, plot_attention_grid, plot_attention_row
-    from lmvis.attention_widgets import attention_row
+    from lmvis.viz.attention import plot_attention, plot_attention_grid, plot_attention_row
+    from lmvis.widgets import attention_row
 
     w = torch.softmax(torch.randn(2, 2, 3, 4, generator=torch.Generator().manual_seed(0)), -1)
     layers = [w[0], w[1]]  # two layers, (heads=2, L=3, S=4) each

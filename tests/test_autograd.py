@@ -146,7 +146,7 @@ def test_draw_graph_shows_every_node_with_data_and_grad():
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from lmvis.graph_plot import draw_graph, graph_layout
+    from lmvis.viz.graph import draw_graph, graph_layout
 
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     c = a * b

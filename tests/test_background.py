@@ -9,7 +9,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from lmvis import bandit, kmeans, milestones, rules
+from lmvis import bandit, hand_rule, kmeans
+from lmvis.datasets import digits, milestones
+from lmvis.viz import history
 from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs
 
@@ -45,7 +47,7 @@ def test_growth_per_year_compounds_back_to_the_endpoint():
 
 
 def test_parameter_plot_has_one_point_per_sized_milestone():
-    ax = milestones.plot_parameter_growth()
+    ax = history.plot_parameter_growth()
     n = sum(m.params is not None for m in milestones.MILESTONES)
     assert len(ax.collections[0].get_offsets()) == n
     assert ax.get_yscale() == "log"
@@ -116,23 +118,23 @@ def test_rule_reads_centre_ink():
     zero[0, 1:7, [2, 5]] = 16  # a ring: ink on the sides, none in the middle
     one = np.zeros((1, 8, 8))
     one[0, :, 3:5] = 16  # a vertical stroke through the middle
-    assert rules.zero_or_one_rule(np.concatenate([zero, one])).tolist() == [0, 1]
-    assert rules.centre_ink(one)[0] == 16
+    assert hand_rule.zero_or_one_rule(np.concatenate([zero, one])).tolist() == [0, 1]
+    assert hand_rule.centre_ink(one)[0] == 16
 
 
 def test_shift_right_moves_columns_and_blanks_the_left():
     im = np.arange(64, dtype=float).reshape(1, 8, 8)
-    out = rules.shift_right(im, 2)
+    out = digits.shift_right(im, 2)
     np.testing.assert_array_equal(out[0, :, 2:], im[0, :, :6])
     assert not out[0, :, :2].any()
-    X, y = rules.with_shifted_copies(np.repeat(im, 3, 0), np.array([0, 1, 2]), shifts=(1, 2))
+    X, y = digits.with_shifted_copies(np.repeat(im, 3, 0), np.array([0, 1, 2]), shifts=(1, 2))
     assert X.shape == (9, 8, 8) and y.tolist() == [0, 1, 2] * 3
 
 
 def test_rules_reject_bad_input():
     with pytest.raises(ValueError, match=r"shape \(n, 8, 8\)"):
-        rules.centre_ink(np.zeros((2, 64)))
+        hand_rule.centre_ink(np.zeros((2, 64)))
     with pytest.raises(ValueError, match="pixels must be an int"):
-        rules.shift_right(np.zeros((1, 8, 8)), 8)
+        digits.shift_right(np.zeros((1, 8, 8)), 8)
     with pytest.raises(ValueError, match="labels must have shape"):
-        rules.with_shifted_copies(np.zeros((2, 8, 8)), np.zeros(3))
+        digits.with_shifted_copies(np.zeros((2, 8, 8)), np.zeros(3))

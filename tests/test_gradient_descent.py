@@ -8,9 +8,8 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lmvis import gd_widgets, schedules
-from lmvis.landscapes import LANDSCAPES, quadratic
-from lmvis.trajectory import run
+from lmvis import schedules, widgets
+from lmvis.landscapes import LANDSCAPES, quadratic, run
 
 matplotlib.use("Agg")
 
@@ -87,14 +86,14 @@ def test_schedules_equal_torch_lr_schedulers():
 
 @pytest.mark.parametrize(
     ("landscape", "optimizer", "lr", "momentum", "steps"),
-    list(itertools.product(gd_widgets.SLIDERS["landscape"], gd_widgets.SLIDERS["optimizer"],
-                           gd_widgets.SLIDERS["lr"], gd_widgets.SLIDERS["momentum"],
-                           gd_widgets.SLIDERS["steps"])),
+    list(itertools.product(widgets.SLIDERS["landscape"], widgets.SLIDERS["optimizer"],
+                           widgets.SLIDERS["lr"], widgets.SLIDERS["momentum"],
+                           widgets.SLIDERS["steps"])),
 )
 def test_widget_callback_at_every_slider_extreme(landscape, optimizer, lr, momentum, steps):
     import matplotlib.pyplot as plt
 
-    ax, tr = gd_widgets.explore_figure(landscape, optimizer, lr, momentum, steps)
+    ax, tr = widgets.explore_figure(landscape, optimizer, lr, momentum, steps)
     assert np.all(np.isfinite(tr.points)) and len(tr.points) >= 1
     assert len(tr.points) == steps + 1 or tr.diverged
     assert ("diverged" in ax.get_title()) == tr.diverged
@@ -102,5 +101,5 @@ def test_widget_callback_at_every_slider_extreme(landscape, optimizer, lr, momen
 
 
 def test_widget_shell_builds():
-    w = gd_widgets.explorer()
+    w = widgets.explorer()
     assert len(w.children) >= 5

@@ -6,14 +6,18 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lmvis import data, regression, tabular_mlp
+from lmvis import linear, metrics
+from lmvis.datasets import ames as data
+from lmvis.datasets import sha256_file
+from lmvis.mlp import torch_mlp
 from lmvis.preprocessing import TabularPreprocessor, log_target, train_val_test_split
+from lmvis.training import fit, predict, tensor_loader
 from sklearn.linear_model import Ridge
 
 
 # --- Part 1: one step by hand -------------------------------------------------------------
 def test_one_sample_step_matches_the_corrected_worked_example_and_autograd():
-    s = regression.one_sample_step(100.0, 100.0, 0.2, 0.3, 0.01)
+    s = linear.one_sample_step(100.0, 100.0, 0.2, 0.3, 0.01)
     w = torch.tensor(0.2, dtype=torch.float64, requires_grad=True)
     b = torch.tensor(0.3, dtype=torch.float64, requires_grad=True)
     loss = 0.5 * (100.0 - (w * 100.0 + b)) ** 2
@@ -30,7 +34,7 @@ def test_one_sample_step_matches_the_corrected_worked_example_and_autograd():
 @given(st.floats(-5, 5), st.floats(-5, 5), st.floats(-2, 2), st.floats(-2, 2))
 @settings(max_examples=30, deadline=None)
 def test_one_sample_step_gradients_match_autograd(x, y, w0, b0):
-    s = regression.one_sample_step(x, y, w0, b0, 0.1)
+    s = linear.one_sample_step(x, y, w0, b0, 0.1)
     w = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
     b = torch.tensor(b0, dtype=torch.float64, requires_grad=True)
     (0.5 * (y - (w * x + b)) ** 2).backward()
@@ -40,7 +44,7 @@ def test_one_sample_step_gradients_match_autograd(x, y, w0, b0):
 
 def test_one_sample_step_rejects_non_finite():
     with pytest.raises(ValueError, match="lr must be a finite number"):
-        regression.one_sample_step(1.0, 1.0, 0.0, 0.0, float("nan"))
+        linear.one_sample_step(1.0, 1.0, 0.0, 0.0, float("nan"))
 
 
 # --- Part 2 and 3: linear fits ------------------------------------------------------------
@@ -49,7 +53,7 @@ def test_one_sample_step_rejects_non_finite():
 def test_ridge_fit_matches_scikit_learn(n, d, alpha, seed):
     rng = np.random.default_rng(seed)
     X, y = rng.normal(size=(n, d)), rng.normal(size=n)
-    w, b = regression.ridge_fit(X, y, alpha)
+    w, b = linear.ridge_fit(X, y, alpha)
     ref = Ridge(alpha=alpha, solver="cholesky").fit(X, y)
     np.testing.assert_allclose(w, ref.coef_, atol=1e-8)
     assert b == pytest.approx(ref.intercept_, abs=1e-8)
@@ -59,7 +63,7 @@ def test_normal_equations_match_polyfit():
     rng = np.random.default_rng(0)
     x = rng.random(100)
     y = 2 * x + 1 + rng.normal(size=100)
-    w, b = regression.normal_equations(x[:, None], y)
+    w, b = linear.normal_equations(x[:, None], y)
     slope, intercept = np.polyfit(x, y, 1)
     assert w[0] == pytest.approx(slope) and b == pytest.approx(intercept)
 
@@ -67,7 +71,7 @@ def test_normal_equations_match_polyfit():
 def test_objective_gradients_match_autograd():
     rng = np.random.default_rng(1)
     X, y, w0 = rng.normal(size=(30, 4)), rng.normal(size=30), rng.normal(size=4)
-    J, dw, db = regression.objective_and_grads(X, y, w0, 0.5, alpha=2.0)
+    J, dw, db = linear.objective_and_grads(X, y, w0, 0.5, alpha=2.0)
     Xt, yt = torch.tensor(X), torch.tensor(y)
     w = torch.tensor(w0, requires_grad=True)
     b = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
@@ -83,8 +87,8 @@ def test_gradient_descent_agrees_with_closed_form():
     rng = np.random.default_rng(2)
     X = rng.normal(size=(200, 5))
     y = X @ np.arange(1.0, 6.0) + 3 + 0.1 * rng.normal(size=200)
-    w, b, losses = regression.fit_linear_gd(X, y, lr=0.3, n_steps=500, alpha=1.0)
-    w_ref, b_ref = regression.ridge_fit(X, y, 1.0)
+    w, b, losses = linear.fit_linear_gd(X, y, lr=0.3, n_steps=500, alpha=1.0)
+    w_ref, b_ref = linear.ridge_fit(X, y, 1.0)
     np.testing.assert_allclose(w, w_ref, atol=1e-8)
     assert b == pytest.approx(b_ref, abs=1e-8)
     assert np.all(np.diff(losses) <= 1e-12)  # full-batch GD with a safe lr never goes up
@@ -101,35 +105,35 @@ def test_gradient_descent_accepts_an_in_place_optimizer():
 
     rng = np.random.default_rng(3)
     X, y = rng.normal(size=(50, 3)), rng.normal(size=50)
-    a = regression.fit_linear_gd(X, y, lr=0.1, n_steps=50)
-    b = regression.fit_linear_gd(X, y, lr=0.1, n_steps=50, optimizer=lambda p: Plain(p, 0.1))
+    a = linear.fit_linear_gd(X, y, lr=0.1, n_steps=50)
+    b = linear.fit_linear_gd(X, y, lr=0.1, n_steps=50, optimizer=lambda p: Plain(p, 0.1))
     np.testing.assert_allclose(a[0], b[0])
     assert a[1] == pytest.approx(b[1])
 
 
 def test_linear_fits_validate_shapes():
     with pytest.raises(ValueError, match="X must be 2-D"):
-        regression.ridge_fit(np.zeros(5), np.zeros(5))
+        linear.ridge_fit(np.zeros(5), np.zeros(5))
     with pytest.raises(ValueError, match="y must have shape"):
-        regression.ridge_fit(np.zeros((5, 2)), np.zeros(4))
+        linear.ridge_fit(np.zeros((5, 2)), np.zeros(4))
     with pytest.raises(ValueError, match="alpha"):
-        regression.ridge_fit(np.zeros((5, 2)), np.zeros(5), alpha=-1)
+        linear.ridge_fit(np.zeros((5, 2)), np.zeros(5), alpha=-1)
     with pytest.raises(ValueError, match="lr must be"):
-        regression.fit_linear_gd(np.zeros((5, 2)), np.zeros(5), lr=0, n_steps=3)
+        linear.fit_linear_gd(np.zeros((5, 2)), np.zeros(5), lr=0, n_steps=3)
     with pytest.raises(ValueError, match="shapes differ"):
-        regression.rmse([1, 2], [1, 2, 3])
+        metrics.rmse([1, 2], [1, 2, 3])
 
 
 def test_metrics_against_hand_values():
-    assert regression.rmse([0, 0], [3, 4]) == pytest.approx(np.sqrt(12.5))
-    assert regression.mae([0, 0], [3, -4]) == pytest.approx(3.5)
+    assert metrics.rmse([0, 0], [3, 4]) == pytest.approx(np.sqrt(12.5))
+    assert metrics.mae([0, 0], [3, -4]) == pytest.approx(3.5)
 
 
 def test_permutation_importance_finds_the_feature_that_matters():
     rng = np.random.default_rng(4)
     X = rng.normal(size=(500, 3))
     y = 3 * X[:, 0]
-    imp = regression.permutation_importance(
+    imp = metrics.permutation_importance(
         lambda Z: 3 * Z[:, 0], X, y, {"a": [0], "b": [1], "c": [2]}, n_repeats=3
     )
     assert imp["a"][0] > 3.0 and imp["b"] == (0.0, 0.0) and imp["c"] == (0.0, 0.0)
@@ -202,7 +206,7 @@ def test_load_ames_rows_columns_and_checksum():
     df = data.load_ames()
     assert df.shape == (2930, 74)
     assert "rownames" not in df.columns and df["Sale_Price"].min() > 0
-    assert data.sha256_file(data.ames_path()) == data.AMES_SHA256
+    assert sha256_file(data.ames_path()) == data.AMES_SHA256
 
 
 def test_load_ames_fails_on_a_wrong_checksum_or_version(monkeypatch):
@@ -215,27 +219,49 @@ def test_load_ames_fails_on_a_wrong_checksum_or_version(monkeypatch):
         data.load_ames()
 
 
-# --- The MLP ------------------------------------------------------------------------------
-def test_short_deterministic_mlp_run_reaches_a_loss_bound():
+# --- The MLP, trained by training.fit -------------------------------------------------------
+def _regression_run(seed=0):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(256, 4))
     y = np.sin(X[:, 0]) + 0.5 * X[:, 1]
-    runs = []
-    for _ in range(2):
-        model = tabular_mlp.make_mlp(4, hidden=(32,), seed=0)
-        hist = tabular_mlp.fit_early_stopping(
-            model, X[:200], y[:200], X[200:], y[200:], lr=1e-2, max_epochs=60, patience=10
-        )
-        runs.append(hist)
-    assert runs[0]["val_loss"] == runs[1]["val_loss"]  # deterministic
-    assert min(runs[0]["val_loss"]) < 0.05 * np.var(y)
-    pred = tabular_mlp.predict(model, X[200:])
-    assert np.mean((pred - y[200:]) ** 2) == pytest.approx(min(runs[1]["val_loss"]), rel=1e-4)
+    model = torch_mlp(4, hidden=(32,), seed=seed, dtype=torch.float64)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    train = tensor_loader(X[:200], y[:200, None], batch_size=32, shuffle=True, seed=0)
+    val = tensor_loader(X[200:], y[200:, None], batch_size=64)
+    hist = fit(model, torch.nn.MSELoss(), opt, train, val, max_epochs=60, patience=10,
+               progress=False)
+    return model, hist, X, y
+
+
+def test_short_deterministic_mlp_run_reaches_a_loss_bound():
+    (model, h0, X, y), (_, h1, _, _) = _regression_run(), _regression_run()
+    assert h0.val_loss == h1.val_loss  # deterministic
+    assert h0.best_val_loss < 0.05 * np.var(y)
+    pred = predict(model, X[200:])  # the best epoch's weights were restored
+    assert pred.shape == (56,) and pred.dtype == np.float64
+    assert np.mean((pred - y[200:]) ** 2) == pytest.approx(h0.best_val_loss, rel=1e-12)
+
+
+def test_torch_mlp_architecture_seed_and_no_global_side_effect():
+    torch.manual_seed(123)
+    before = torch.random.get_rng_state()
+    a = torch_mlp(5, hidden=(8, 4), d_out=2, dropout=0.1, seed=7)
+    assert torch.equal(torch.random.get_rng_state(), before)  # global generator untouched
+    b = torch_mlp(5, hidden=(8, 4), d_out=2, dropout=0.1, seed=7)
+    kinds = [type(m).__name__ for m in a]
+    assert kinds == ["Linear", "ReLU", "Dropout", "Linear", "ReLU", "Dropout", "Linear"]
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
+    # torch's default initialisation from that seed: the same draws as building nn.Linear directly
+    torch.manual_seed(7)
+    ref = torch.nn.Linear(5, 8)
+    assert torch.equal(a[0].weight, ref.weight) and torch.equal(a[0].bias, ref.bias)
+    assert sum(p.numel() for p in a.parameters()) == (5 * 8 + 8) + (8 * 4 + 4) + (4 * 2 + 2)
 
 
 def test_mlp_validates_inputs():
-    with pytest.raises(ValueError, match="d_in"):
-        tabular_mlp.make_mlp(0)
-    with pytest.raises(ValueError, match="expected X"):
-        tabular_mlp.fit_early_stopping(tabular_mlp.make_mlp(2), np.zeros((4, 2)), np.zeros(3),
-                                       np.zeros((2, 2)), np.zeros(2))
+    with pytest.raises(ValueError, match="d_in must be an integer >= 1"):
+        torch_mlp(0)
+    with pytest.raises(ValueError, match="dropout"):
+        torch_mlp(2, dropout=1.0)
+    with pytest.raises(TypeError, match="hidden"):
+        torch_mlp(2, hidden=64)

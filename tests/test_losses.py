@@ -77,5 +77,5 @@ def test_bad_inputs_raise():
         losses.binary_cross_entropy_with_logits(np.zeros(2), np.array([0.0, 2.0]))
     with pytest.raises(ValueError, match=r"shape \(n,\) or \(n, 1\)"):
         losses.binary_cross_entropy_with_logits(np.zeros((2, 2)), np.zeros((2, 2)))
-    with pytest.raises(TypeError, match="numeric"):
+    with pytest.raises(TypeError, match="pred must hold real numbers"):
         losses.mse("abc", "abd")

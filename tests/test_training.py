@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import torch
 from lmvis import optim
-from lmvis.digits import load_digits_split
-from lmvis.gates import majority_accuracy
+from lmvis.datasets.digits import load_digits_split
 from lmvis.losses import cross_entropy
+from lmvis.metrics import majority_accuracy
 from lmvis.mlp import MLP, to_torch
 from lmvis.training import (
     History,

@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 from lmvis import optim
-from lmvis.digits import load_digits_split
+from lmvis.datasets.digits import load_digits_split
 from lmvis.losses import cross_entropy
 from lmvis.mlp import MLP
 from lmvis.training import fit_numpy

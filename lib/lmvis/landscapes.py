@@ -1,4 +1,5 @@
-"""Two-dimensional test functions ("loss landscapes") with analytic gradients.
+"""Two-dimensional test functions ("loss landscapes") with analytic gradients, and a runner
+that records where an optimizer goes on them.
 
 Each landscape is a :class:`Landscape`: ``f(xy)`` and ``grad(xy)`` accept a point of shape
 (2,) or a stack of points (..., 2), plus a start point, a plotting window and its minima, so
@@ -12,7 +13,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Landscape", "quadratic", "rosenbrock", "saddle", "multi_minima", "LANDSCAPES"]
+from lmvis.optim import SGD, Adam, RMSprop
+
+__all__ = [
+    "Landscape", "quadratic", "rosenbrock", "saddle", "multi_minima", "LANDSCAPES",
+    "Trajectory", "run", "OPTIMIZERS",
+]
 
 
 def _as_points(xy) -> np.ndarray:
@@ -143,3 +149,72 @@ LANDSCAPES: dict[str, Callable[[], Landscape]] = {
     "saddle": saddle,
     "several minima": multi_minima,
 }
+
+
+# --- Running an optimizer on a landscape -------------------------------------------------
+# Divergence is a result, not an error: when the iterate leaves a large ball around the window
+# (or a value stops being finite) the run stops, and the trajectory says so and when.
+
+OPTIMIZERS = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam}
+
+#: A run "diverges" once a coordinate exceeds this many times the size of the plotting window.
+DIVERGENCE_FACTOR = 10.0
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Points (n+1, 2) visited (start included), losses (n+1,), and the divergence verdict."""
+
+    points: np.ndarray
+    losses: np.ndarray
+    diverged: bool
+    diverged_at: int | None  # step at which divergence was detected, else None
+
+    @property
+    def label(self) -> str:
+        """A short status for plot titles: 'diverged at step k' or 'final loss ...'."""
+        if self.diverged:
+            return f"diverged at step {self.diverged_at}"
+        return f"final loss {self.losses[-1]:.3g}"
+
+
+def run(
+    landscape: Landscape,
+    optimizer: str = "sgd",
+    lr: float = 0.1,
+    steps: int = 100,
+    start=None,
+    schedule: Callable[[int], float] | None = None,
+    **opt_kwargs,
+) -> Trajectory:
+    """Take ``steps`` steps of ``optimizer`` ('sgd', 'rmsprop' or 'adam') from ``start``.
+
+    ``opt_kwargs`` go to the optimizer (momentum, nesterov, betas, ...). ``schedule``, if given,
+    maps the step index t = 0, 1, ... to a multiplier of ``lr``.
+    """
+    if not isinstance(landscape, Landscape):
+        raise TypeError(f"landscape must be a Landscape, got {type(landscape).__name__}")
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be an int >= 0, got {steps!r}")
+    xy = np.array(landscape.start if start is None else start, dtype=np.float64)
+    if xy.shape != (2,) or not np.all(np.isfinite(xy)):
+        raise ValueError(f"start must be a finite point of shape (2,), got {start!r}")
+    opt = OPTIMIZERS[optimizer]([xy], lr=lr, **opt_kwargs)
+    size = max(np.ptp(landscape.xlim), np.ptp(landscape.ylim), float(np.abs(xy).max()))
+    bound = DIVERGENCE_FACTOR * size
+    points, losses = [xy.copy()], [float(landscape.f(xy))]
+    diverged_at = None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(int(steps)):
+            if schedule is not None:
+                opt.lr = lr * float(schedule(t))
+            opt.step([landscape.grad(xy)])
+            loss = float(landscape.f(xy))
+            if not (np.all(np.isfinite(xy)) and np.isfinite(loss)) or np.abs(xy).max() > bound:
+                diverged_at = t + 1
+                break
+            points.append(xy.copy())
+            losses.append(loss)
+    return Trajectory(np.array(points), np.array(losses), diverged_at is not None, diverged_at)

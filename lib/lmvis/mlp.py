@@ -17,7 +17,7 @@ import numbers
 import numpy as np
 
 from lmvis import activations as _act
-from lmvis._checks import as_float_array
+from lmvis import checks
 
 INITS = ("he", "xavier", "zeros")
 
@@ -94,7 +94,7 @@ class MLP:
 
     def forward(self, X):
         """Output (n, layer_sizes[-1]) for ``X`` (n, layer_sizes[0]); stores what backward needs."""
-        X = as_float_array(X, "X", ndim=2)
+        X = checks.array("X", X, ndim=2)
         if X.shape[1] != self.layer_sizes[0]:
             raise ValueError(
                 f"X must have {self.layer_sizes[0]} features (columns), got shape {X.shape}"
@@ -119,7 +119,7 @@ class MLP:
             raise RuntimeError("call forward(X) before backward(grad_output)")
         inputs, pre = self._cache
         n, out = inputs[0].shape[0], self.layer_sizes[-1]
-        delta = as_float_array(grad_output, "grad_output", ndim=2)
+        delta = checks.array("grad_output", grad_output, ndim=2)
         if delta.shape != (n, out):
             raise ValueError(f"grad_output must have shape {(n, out)}, got {delta.shape}")
         delta = delta.astype(self.dtype, copy=False)  # δ_L, (n, fan_out)
@@ -161,3 +161,33 @@ def to_torch(mlp: MLP):
         if k < len(mlp.params) - 1:
             layers.append(act())
     return nn.Sequential(*layers)
+
+
+def torch_mlp(d_in: int, hidden=(64,), d_out: int = 1, dropout: float = 0.0, seed: int = 0,
+              dtype=None):
+    """The same architecture in PyTorch: Linear → ReLU (→ Dropout) blocks, then a linear output.
+
+    Initialised with torch's defaults from ``seed`` without touching torch's global generator
+    (the draws happen inside :func:`torch.random.fork_rng`). ``dtype`` defaults to torch's
+    default dtype; pass ``torch.float64`` where printed digits must not depend on the CPU.
+    """
+    import torch
+    from torch import nn
+
+    d_in = checks.integer("d_in", d_in, minimum=1)
+    d_out = checks.integer("d_out", d_out, minimum=1)
+    if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
+        raise TypeError(f"hidden must be a sequence of layer widths, got {hidden!r}")
+    hidden = [checks.integer("hidden width", h, minimum=1) for h in hidden]
+    dropout = checks.real("dropout", dropout, minimum=0.0, maximum=1.0, high_open=True)
+    seed = checks.integer("seed", seed, minimum=0)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        layers, fan_in = [], d_in
+        for width in hidden:
+            layers += [nn.Linear(fan_in, width, dtype=dtype), nn.ReLU()]
+            if dropout > 0:
+                layers.append(nn.Dropout(dropout))
+            fan_in = width
+        layers.append(nn.Linear(fan_in, d_out, dtype=dtype))
+        return nn.Sequential(*layers)

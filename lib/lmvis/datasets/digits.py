@@ -17,7 +17,8 @@ import numpy as np
 class ImageSplit:
     """Flattened images and integer labels for the three parts of one seeded split.
 
-    ``X_*`` are float32 arrays (n, d) scaled to [0, 1]; ``y_*`` are int64 arrays (n,);
+    ``X_*`` are float arrays (n, d) scaled to [0, 1], float64 unless asked otherwise; ``y_*``
+    are int64 arrays (n,);
     ``image_shape`` turns one row back into an image, e.g. ``(8, 8)`` or ``(3, 32, 32)``.
     """
 
@@ -51,11 +52,13 @@ def _stratified_indices(y, fraction: float, rng) -> np.ndarray:
 
 
 def split_dataset(X, y, image_shape, val_fraction: float = 0.15, test_fraction: float = 0.15,
-                  seed: int = 0, scale: float | None = None) -> ImageSplit:
+                  seed: int = 0, scale: float | None = None, dtype=np.float64) -> ImageSplit:
     """Seeded, stratified train / validation / test split of images ``X`` (n, d) or (n, *shape).
 
     Every class keeps (up to rounding) the same proportion in each part, and the parts are
     disjoint. ``scale`` divides the pixels (default: the largest pixel value), giving [0, 1].
+    ``dtype`` of the pixels: float64 by default, so that models trained on them in float64
+    print the same digits on every CPU; float32 for speed.
     """
     X = np.asarray(X)
     y = np.asarray(y)
@@ -93,17 +96,46 @@ def split_dataset(X, y, image_shape, val_fraction: float = 0.15, test_fraction: 
     train = rng.permutation(train)
 
     def part(idx):
-        return (X[idx] / scale).astype(np.float32), y[idx].astype(np.int64)
+        return (X[idx] / scale).astype(dtype), y[idx].astype(np.int64)
 
     return ImageSplit(*part(train), *part(val), *part(test), image_shape=image_shape,
                       n_classes=int(len(np.unique(y))))
 
 
 def load_digits_split(val_fraction: float = 0.15, test_fraction: float = 0.15,
-                      seed: int = 0) -> ImageSplit:
+                      seed: int = 0, dtype=np.float64) -> ImageSplit:
     """scikit-learn's 8×8 digits (offline), split with :func:`split_dataset`, pixels / 16."""
     from sklearn.datasets import load_digits
 
     data = load_digits()
     return split_dataset(data.data, data.target, (8, 8), val_fraction, test_fraction,
-                         seed=seed, scale=16.0)
+                         seed=seed, scale=16.0, dtype=dtype)
+
+
+# --- Moving digits: the shift that breaks a hand-written rule, and augmentation ------------
+
+
+def shift_right(images, pixels: int = 1) -> np.ndarray:
+    """Move every image ``pixels`` columns to the right, filling with blank (0) columns."""
+    images = _check_8x8(images)
+    if not isinstance(pixels, int) or not 0 <= pixels < 8:
+        raise ValueError(f"pixels must be an int in [0, 8), got {pixels!r}")
+    out = np.zeros_like(images)
+    out[:, :, pixels:] = images[:, :, : 8 - pixels]
+    return out
+
+def with_shifted_copies(images, labels, shifts=(1, 2)):
+    """Data augmentation: the images and labels plus copies shifted right by each of ``shifts``."""
+    images = _check_8x8(images)
+    labels = np.asarray(labels)
+    if labels.shape != (images.shape[0],):
+        raise ValueError(f"labels must have shape ({images.shape[0]},), got {labels.shape}")
+    xs = [images] + [shift_right(images, s) for s in shifts]
+    return np.concatenate(xs), np.tile(labels, len(xs))
+
+
+def _check_8x8(images):
+    images = np.asarray(images, dtype=float)
+    if images.ndim != 3 or images.shape[1:] != (8, 8):
+        raise ValueError(f"images must have shape (n, 8, 8), got {images.shape}")
+    return images

@@ -1,4 +1,4 @@
-"""lmvis.book: the shared setup call and helpers."""
+"""lmvis.notebook: the shared setup call and helpers."""
 
 import random
 import re
@@ -8,7 +8,7 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 import torch
-from lmvis.book import STYLE
+from lmvis.notebook import STYLE
 
 
 def test_import_has_no_side_effects_and_setup_applies_style():

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 
 @dataclass(frozen=True)
 class Milestone:
@@ -82,35 +80,3 @@ def growth_per_year(year0: int, params0: float, year1: int, params1: float) -> f
     if params0 <= 0 or params1 <= 0:
         raise ValueError(f"parameter counts must be positive, got {params0} and {params1}")
     return float((params1 / params0) ** (1.0 / (year1 - year0)))
-
-
-_LABEL_OFFSETS = {  # (dx, dy) in points for the crowded 2017-2024 labels
-    "Transformer (big)": (-6, 2), "GPT": (6, -4), "BERT-Large": (-6, 4),
-    "GPT-3": (-6, -2), "Gopher": (-6, 4), "PaLM": (0, 7), "Llama 3.1 405B": (6, 0),
-    "Chinchilla": (-6, -9), "LLaMA-65B": (6, -7),
-}
-
-
-def plot_parameter_growth(milestones=MILESTONES, ax=None):
-    """Scatter of published parameter counts against year on a log scale, each point labelled."""
-    import matplotlib.pyplot as plt
-
-    sized = [m for m in milestones if m.params is not None]
-    if not sized:
-        raise ValueError("no milestone with a parameter count to plot")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 5))
-    years = np.array([m.year for m in sized])
-    params = np.array([m.params for m in sized])
-    ax.scatter(years, params, s=30, color="C0", zorder=3)
-    for i, m in enumerate(sized):
-        # alternate label sides so neighbours do not overlap; hand-placed where crowded
-        dx, dy = _LABEL_OFFSETS.get(m.name, (6, 2) if i % 2 == 0 else (-6, 2))
-        ax.annotate(m.name, (m.year, m.params), textcoords="offset points", xytext=(dx, dy),
-                    ha="left" if dx > 0 else "right" if dx < 0 else "center", fontsize=8)
-    ax.set_xlim(min(years) - 3, max(years) + 5)
-    ax.set_yscale("log")
-    ax.set_xlabel("year")
-    ax.set_ylabel("trainable parameters (log scale)")
-    ax.set_title("Published parameter counts of landmark networks")
-    return ax

@@ -1,4 +1,5 @@
-"""lmvis.classification_plots: the computations match references; the figures draw headless."""
+"""lmvis.viz.classification, lmvis.metrics.confusion_matrix and lmvis.pca: the computations match
+references; the figures draw headless."""
 
 import matplotlib
 
@@ -7,7 +8,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from lmvis import classification_plots as cp  # noqa: E402
+from lmvis import metrics, pca  # noqa: E402
+from lmvis.viz import classification as cp  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 from sklearn.metrics import confusion_matrix as sk_confusion  # noqa: E402
 
@@ -21,25 +23,25 @@ def _close():
 def test_confusion_matrix_matches_sklearn():
     rng = np.random.default_rng(0)
     t, p = rng.integers(0, 10, 300), rng.integers(0, 10, 300)
-    C = cp.confusion_matrix(t, p, 10)
+    C = metrics.confusion_matrix(t, p, 10)
     assert np.array_equal(C, sk_confusion(t, p, labels=range(10)))
     assert C.sum() == 300 and np.trace(C) == np.sum(t == p)
     with pytest.raises(ValueError, match="same shape"):
-        cp.confusion_matrix(t, p[:5], 10)
+        metrics.confusion_matrix(t, p[:5], 10)
     with pytest.raises(ValueError, match=r"\[0, 3\)"):
-        cp.confusion_matrix(t, p, 3)
+        metrics.confusion_matrix(t, p, 3)
 
 
 def test_pca_2d_matches_sklearn_up_to_sign():
     H = np.random.default_rng(1).normal(size=(100, 6)) * np.arange(1, 7)
-    Z = cp.pca_2d(H)
+    Z = pca.pca_2d(H)
     ref = PCA(2).fit_transform(H)
     for k in range(2):
         assert np.allclose(np.abs(Z[:, k]), np.abs(ref[:, k]), atol=1e-8)
         assert abs(np.corrcoef(Z[:, k], ref[:, k])[0, 1]) == pytest.approx(1.0)
-    assert np.allclose(cp.pca_2d(H), cp.pca_2d(H.copy()))
+    assert np.allclose(pca.pca_2d(H), pca.pca_2d(H.copy()))
     with pytest.raises(ValueError, match=r"\(n >= 2, d >= 2\)"):
-        cp.pca_2d(np.zeros((5, 1)))
+        pca.pca_2d(np.zeros((5, 1)))
 
 
 def test_decision_grid_evaluates_the_function():

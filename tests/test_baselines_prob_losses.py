@@ -1,12 +1,12 @@
-"""lmvis.gates and lmvis.logistic: baselines count right; the probability-space losses match torch
+"""Gate tables and the majority baseline count right; the probability-space losses match torch
 and fail where the book says they do (the logits form is tested in test_losses.py)."""
 
 import numpy as np
 import pytest
 import torch
-from lmvis.gates import gate_data, majority_accuracy, majority_class
-from lmvis.logistic import bce_from_probs, mse_on_sigmoid
-from lmvis.losses import bce_with_logits
+from lmvis.datasets.gates import gate_data
+from lmvis.losses import bce_from_probs, bce_with_logits, mse_on_sigmoid
+from lmvis.metrics import majority_accuracy, majority_class
 
 
 def test_gate_tables():

@@ -1,0 +1,126 @@
+"""The book's interactive views: each a pure, tested callback and a thin ipywidgets shell.
+
+* the optimizer explorer (chapter 5): settings -> trajectory and figure. Extreme settings never
+  raise; divergence is drawn and labelled.
+* the attention view (chapter 8): pick a layer, head and query position, see its row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lmvis.landscapes import LANDSCAPES, Trajectory, run
+
+__all__ = [
+    "SLIDERS", "explore", "explore_figure", "explorer", "attention_row", "attention_view",
+]
+
+#: Slider ranges of the widget; the tests call the callback at every extreme.
+SLIDERS = {
+    "landscape": tuple(LANDSCAPES),
+    "optimizer": ("sgd", "rmsprop", "adam"),
+    "lr": (1e-4, 10.0),
+    "momentum": (0.0, 0.99),
+    "steps": (1, 300),
+}
+
+
+def explore(landscape: str = "quadratic", optimizer: str = "sgd", lr: float = 0.05,
+            momentum: float = 0.0, steps: int = 50) -> Trajectory:
+    """Run one setting of the explorer. ``momentum`` is SGD's momentum, Adam's beta1, and is
+    ignored by RMSprop (torch's default RMSprop has no momentum)."""
+    if landscape not in LANDSCAPES:
+        raise ValueError(f"landscape must be one of {list(LANDSCAPES)}, got {landscape!r}")
+    land = LANDSCAPES[landscape]()
+    if optimizer == "sgd":
+        kw = {"momentum": momentum}
+    elif optimizer == "adam":
+        kw = {"betas": (momentum, 0.999)}
+    else:
+        kw = {}
+    return run(land, optimizer, lr=lr, steps=int(steps), **kw)
+
+
+def explore_figure(landscape: str = "quadratic", optimizer: str = "sgd", lr: float = 0.05,
+                   momentum: float = 0.0, steps: int = 50, ax=None):
+    """The widget's picture for one setting: contours, trajectory, and its status in the title.
+
+    Returns ``(Axes, Trajectory)``.
+    """
+    from lmvis.viz.landscapes import plot_contour
+
+    tr = explore(landscape, optimizer, lr, momentum, steps)
+    title = f"{optimizer}, lr={lr:.3g}, β/momentum={momentum:.2f}\n{tr.label}"
+    ax = plot_contour(LANDSCAPES[landscape](), {optimizer: tr}, ax=ax, title=title)
+    if tr.diverged:
+        ax.title.set_color("crimson")
+    return ax, tr
+
+
+def explorer():
+    """The interactive explorer for JupyterLab (needs a running kernel)."""
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+
+    def show(landscape, optimizer, lr, momentum, steps):
+        explore_figure(landscape, optimizer, lr, momentum, steps)
+        plt.show()
+
+    lo, hi = SLIDERS["lr"]
+    import math
+
+    return w.interactive(
+        show,
+        landscape=w.Dropdown(options=SLIDERS["landscape"], value="quadratic"),
+        optimizer=w.Dropdown(options=SLIDERS["optimizer"], value="sgd"),
+        lr=w.FloatLogSlider(value=0.05, base=10, min=math.log10(lo), max=math.log10(hi),
+                            step=0.1, description="lr"),
+        momentum=w.FloatSlider(value=0.0, min=SLIDERS["momentum"][0],
+                               max=SLIDERS["momentum"][1], step=0.01),
+        steps=w.IntSlider(value=50, min=SLIDERS["steps"][0], max=SLIDERS["steps"][1]),
+    )
+
+
+def attention_row(layer_weights, layer: int, head: int, query: int):
+    """Weights of one query over all keys, as (row (S,), (layer, head, query) actually used).
+
+    layer_weights: list of (n_heads, L, S) arrays (one example's weights per layer). Indices
+    are clipped into range, so a slider at any value shows something instead of raising.
+    """
+    if not isinstance(layer_weights, list | tuple) or not layer_weights:
+        raise ValueError("layer_weights must be a non-empty list of (n_heads, L, S) arrays")
+    layers = [np.asarray(w.detach().cpu() if hasattr(w, "detach") else w, dtype=float)
+              for w in layer_weights]
+    if any(w.ndim != 3 for w in layers):
+        raise ValueError(f"each layer must be (n_heads, L, S), got {[w.shape for w in layers]}")
+    layer = int(np.clip(layer, 0, len(layers) - 1))
+    w = layers[layer]
+    head = int(np.clip(head, 0, w.shape[0] - 1))
+    query = int(np.clip(query, 0, w.shape[1] - 1))
+    return w[head, query], (layer, head, query)
+
+
+def attention_view(layer_weights, tokens):  # pragma: no cover - thin UI shell
+    """Sliders for layer, head and query over one example's attention; returns the widget."""
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    from lmvis.viz.attention import plot_attention_row
+
+    n_layers = len(layer_weights)
+    n_heads, L, _ = np.shape(layer_weights[0])
+    tokens = [str(t) for t in tokens]
+
+    def show(layer, head, query):
+        row, (li, h, q) = attention_row(layer_weights, layer, head, query)
+        ax = plot_attention_row(row, tokens,
+                                title=f"layer {li}, head {h}: query position {q} ({tokens[q]})")
+        ax.get_xticklabels()[int(np.argmax(row))].set_fontweight("bold")
+        plt.show()
+
+    return widgets.interactive(
+        show,
+        layer=widgets.IntSlider(0, 0, n_layers - 1, description="layer"),
+        head=widgets.IntSlider(0, 0, n_heads - 1, description="head"),
+        query=widgets.IntSlider(0, 0, L - 1, description="query"),
+    )
