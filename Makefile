@@ -23,7 +23,7 @@ KERNEL := ipykernel==6.29.5 nbclient==0.10.2
 LAB_ENV := JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter
 
 .PHONY: help install test test-package test-notebooks test-portable test-oldest test-colab \
-	book execute portable colab lab lint clean
+	book test-html vendor execute portable colab lab lint clean
 
 help:
 	@echo "make test     package tests, then every notebook under nbval (installs first)"
@@ -31,6 +31,8 @@ help:
 	@echo "make book     HTML book into _build/html/ with warnings as errors (installs first)"
 	@echo "make test-oldest  every chapter under the lower bounds of pyproject.toml (own venv)"
 	@echo "make test-colab   the setup cell's install on Colab's versions, then every chapter"
+	@echo "make test-html  the book's pages, and two chapters in JupyterLab, in headless Chromium"
+	@echo "make vendor   re-vendor the pinned npm assets into _vendor/ (needs npm; rarely needed)"
 	@echo "make execute  re-execute every notebook in place, fresh kernel, top to bottom"
 	@echo "make portable rewrite chapters into the markup the book and JupyterLab both render"
 	@echo "make colab    regenerate the Colab edition, colab/chapters/ (from chapters/)"
@@ -48,8 +50,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 test: test-package test-notebooks
 
+# The tests of the built site (tests/test_site.py) skip until `make book` has run; the browser
+# tests (the HTML book, and two chapters in JupyterLab: tests/test_lab.py) are test-html's.
 test-package: $(STAMP)
-	$(BIN)/python -m pytest tests -p no:cacheprovider
+	$(BIN)/python -m pytest tests -p no:cacheprovider --ignore=tests/test_html.py --ignore=tests/test_lab.py
 
 test-notebooks: $(STAMP)
 	$(PINNED) $(BIN)/python -m pytest $(NBVAL) $(NOTEBOOKS)
@@ -76,6 +80,13 @@ test-colab:
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html -W --keep-going
 
+# Needs Debian's Chromium (apt-get install -y chromium); skipped with that hint where it is missing.
+test-html: book
+	$(BIN)/python -m pytest tests/test_html.py tests/test_lab.py -p no:cacheprovider
+
+vendor:
+	$(PYTHON) tools/vendor_assets.py
+
 execute: $(STAMP)
 	$(PINNED) $(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
@@ -89,7 +100,7 @@ lab: $(STAMP)
 	$(LAB_ENV) $(PINNED) $(BIN)/jupyter lab chapters
 
 lint: $(STAMP)
-	$(BIN)/ruff check lib tests tools chapters
+	$(BIN)/ruff check lib tests tools chapters _ext
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache

@@ -5,7 +5,8 @@ started on 127.0.0.1 over a copy of chapters/. For each chapter the test asserts
 MyST (``{cite}``, ``{numref}``, ``:::{``) and no "Not Found" marker is visible, that every
 pitfall box renders as a box, that citations read author-year and figure references "Figure
 N.M", and that opening the chapter modified nothing. Screenshots go to _build/lab/.
-Skips (with how to install it) where Chromium is missing; fails under CI.
+Runs under `make test-html` with the book's browser harness (tests/browser.py), which skips
+(saying how to install it) where Chromium is missing and fails under CI.
 """
 
 from __future__ import annotations
@@ -128,11 +129,11 @@ def test_a_chapter_in_jupyterlab_reads_like_the_book(lab, name):
                       ".find(a => /\\(\\d{4}\\)$/.test(a.innerText))"
                       ".closest('.jp-Cell').scrollIntoView({block: 'start'})")
         time.sleep(1.5)
-    page.screenshot(SHOTS / f"{Path(name).stem}.png")
+    page.screenshot(SHOTS / f"{Path(name).stem}.png", full_page=False)
     page.evaluate("document.querySelector('.myst-admonition').closest('.jp-Cell')"
                   ".scrollIntoView({block: 'start'})")
     time.sleep(1.5)
-    page.screenshot(SHOTS / f"{Path(name).stem}-pitfall.png")
+    page.screenshot(SHOTS / f"{Path(name).stem}-pitfall.png", full_page=False)
 
     assert page.evaluate(f"({PANEL}).context.model.dirty") is False, f"opening {name} modified it"
     plugin = json.load(urllib.request.urlopen(
@@ -141,3 +142,4 @@ def test_a_chapter_in_jupyterlab_reads_like_the_book(lab, name):
     autosave = plugin["settings"].get("autosave", default)
     assert autosave is False, "jupyter/labconfig/ turns autosave off, so nothing is saved unasked"
     assert (served / name).read_bytes() == original, f"opening {name} rewrote the file"
+    assert not page.external, f"JupyterLab asked another host for {page.external}"
