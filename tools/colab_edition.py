@@ -52,8 +52,14 @@ def config() -> dict:
     return yaml.safe_load((ROOT / "_config.yml").read_text())
 
 
+#: Where the HTML book is published: the Colab edition links its citations and figures there.
+#: (Not `html.baseurl` in _config.yml: Sphinx would then write a canonical <link> to that
+#: host into every page, and the offline book loads nothing from another host.)
+BOOK_URL = "https://large-models-visualized.github.io/book/"
+
+
 def book_url() -> str:
-    return config()["html"]["baseurl"].rstrip("/") + "/"
+    return BOOK_URL
 
 
 def colab_url(stem: str) -> str:
