@@ -38,7 +38,7 @@ CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 GLOSSARY = ROOT / "chapters" / "glossary.md"
 
 CJK = "\u4e00-\u9fff"
-# "(中文)" or "（中文）": CJK plus Latin letters, digits, spaces, hyphens, at least one CJK character
+# "(中文)" or "（中文）": CJK, Latin letters, digits, spaces and hyphens, at least one CJK
 NAME = rf"[A-Za-z0-9 \-{CJK}]*[{CJK}][A-Za-z0-9 \-{CJK}]*"
 NAMED = re.compile(rf"[(（]\s*({NAME}?)\s*[)）]")
 BOLD = re.compile(rf"\*\*([^*]+?)\s*[(（]\s*({NAME}?)\s*[)）]\*\*")
