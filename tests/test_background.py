@@ -83,8 +83,10 @@ def test_markdown_table_has_one_row_per_milestone_and_cites_every_source():
     assert set(cited) <= BIB_KEYS
     gpt = next(line for line in lines if line.startswith("| 2018 | GPT |"))
     assert "117 million" in gpt and "count from {cite:t}`radford2019language`" in gpt
-    with pytest.raises(TypeError, match="Milestone objects"):
+    with pytest.raises(TypeError, match=r"milestones\[0\] must be a Milestone, got str"):
         milestones.markdown_table(["GPT"])
+    with pytest.raises(TypeError, match="m must be a Milestone, got dict"):
+        milestones.source_markdown({"cite": "x"})
 
 
 def test_growth_per_year_compounds_back_to_the_endpoint():

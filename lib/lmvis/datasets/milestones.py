@@ -11,6 +11,7 @@ is an entry of the book's ``references.bib``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lmvis import checks
@@ -124,19 +125,26 @@ def format_count(n: float) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _milestone(name: str, m) -> Milestone:
+    if not isinstance(m, Milestone):
+        raise TypeError(f"{name} must be a Milestone, got {type(m).__name__}")
+    return m
+
+
 def source_markdown(m: Milestone) -> str:
     """The milestone's sources as MyST author-year citations (``{cite:t}`` roles).
 
     The HTML book renders each as "Rosenblatt [1958]" linked to its bibliography entry. Where
     the parameter count comes from another source, that source is named too.
     """
+    m = _milestone("m", m)
     text = f"{{cite:t}}`{m.cite}`"
     if m.params_cite is not None:
         text += f"; count from {{cite:t}}`{m.params_cite}`"
     return text
 
 
-def markdown_table(milestones=MILESTONES) -> str:
+def markdown_table(milestones: Sequence[Milestone] = MILESTONES) -> str:
     """The milestones as a MyST Markdown table: year, name, where, what, size and sources.
 
     A notebook displays it with ``IPython.display.Markdown``; the cell's metadata
@@ -144,9 +152,8 @@ def markdown_table(milestones=MILESTONES) -> str:
     """
     rows = ["| year | name | where | what | parameters | source |",
             "|---|---|---|---|---|---|"]
-    for m in milestones:
-        if not isinstance(m, Milestone):
-            raise TypeError(f"milestones must hold Milestone objects, got {type(m).__name__}")
+    for i, m in enumerate(milestones):
+        m = _milestone(f"milestones[{i}]", m)
         size = "" if m.params is None else format_count(m.params)
         cells = [str(m.year), m.name, m.org, m.what, size, source_markdown(m)]
         if any("|" in c for c in cells):
