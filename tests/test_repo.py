@@ -13,6 +13,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 sys.path.insert(0, str(ROOT / "tools"))
+import pitfall_boxes  # noqa: E402
 import tidy_notebooks  # noqa: E402
 
 
@@ -173,6 +174,16 @@ def test_no_stored_stream_keeps_a_progress_bar_redraw(notebook):
                     "`.venv/bin/python tools/tidy_notebooks.py chapters/*.ipynb` for the cell:\n"
                     + _source(cell)
                 )
+
+
+def test_every_pitfall_box_has_the_same_form(notebook):
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = _source(cell)
+            assert pitfall_boxes.fix(source) == source, (
+                "a Common pitfall box lacks `:class: warning`: run "
+                "`.venv/bin/python tools/pitfall_boxes.py chapters/*.ipynb`:\n" + source[:300]
+            )
 
 
 def _tool(name):
