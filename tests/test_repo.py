@@ -205,10 +205,16 @@ def test_chapters_are_in_the_portable_markup_that_html_and_jupyterlab_both_rende
 def test_no_myst_role_or_directive_that_jupyterlab_cannot_render(notebook):
     """jupyterlab-myst reads no BibTeX file and no cell-metadata caption: `{cite}` and
     `{numref}` would show as "Not Found" there (tools/portable_markup.py converts them)."""
+    role = r"\{(?:cite|numref|ref|eq)(?::\w+)?\}`[^`]*`"
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":
-            found = re.findall(r"\{(?:cite|numref|ref|eq)(?::\w+)?\}`[^`]*`", _source(cell))
+            found = re.findall(role, _source(cell))
             assert not found, f"roles that JupyterLab cannot resolve: {found}"
+        for out in cell.get("outputs", []):  # Markdown that code prints is rendered as MyST too
+            found = re.findall(role, "".join(out.get("data", {}).get("text/markdown", "")))
+            assert not found, (
+                f"a text/markdown output holds roles that JupyterLab cannot resolve: {found[:3]}; "
+                "print citations as [Rumelhart et al. (1986)](#rumelhart1986learning)")
 
 
 def test_colab_edition_is_current(capsys):

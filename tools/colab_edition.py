@@ -127,11 +127,18 @@ class Mermaid:
 
 def markdown(text: str, figures: dict, mermaid: Mermaid, where: str) -> str:
     cites = pm.citation_texts()
-    text = MERMAID.sub(
-        lambda m: "![Diagram](data:image/png;base64,"
-        + base64.b64encode(mermaid.png(m.group(1))).decode() + ")",
-        text,
-    )
+    def diagram(m):
+        source, caption = m.group(1), ""
+        front = re.match(r"---\n(.*?)\n---\n", source, re.S)
+        if front:  # a numbered figure: its caption goes under the image
+            meta = yaml.safe_load(front.group(1)) or {}
+            source = source[front.end():]
+            if meta.get("name") in figures:
+                caption = f"\n\n**Figure {figures[meta['name']][0]}.** {meta.get('caption', '')}"
+        png = base64.b64encode(mermaid.png(source)).decode()
+        return f"![Diagram](data:image/png;base64,{png}){caption.rstrip()}"
+
+    text = MERMAID.sub(diagram, text)
     text = ADMONITION.sub(lambda m: _blockquote(m.group(1), m.group(2), m.group(3)), text)
     text = TARGET_LINE.sub("", text)
 
@@ -174,6 +181,11 @@ def edition(path: Path, figures: dict, mermaid: Mermaid) -> dict:
                 if not tags:
                     del cell["metadata"]["tags"]
             cell["source"] = markdown(pm._source(cell), figures, mermaid, f"{path.name}, cell {i}")
+        for out in cell.get("outputs", []):  # Markdown that code printed: its links only
+            data = out.get("data", {})
+            if "text/markdown" in data:
+                text = "".join(data["text/markdown"])
+                data["text/markdown"] = markdown(text, figures, mermaid, f"{path.name}, cell {i}")
         cells.append(pm._normalise(cell))
     banner = (f"*Colab edition of chapter {number}. It is generated from "
               f"`chapters/{path.name}` by `tools/colab_edition.py`; the book itself, with every "

@@ -98,18 +98,39 @@ def chapter_numbers(toc: Path = ROOT / "_toc.yml") -> dict[str, int]:
     return numbers
 
 
+#: A Mermaid fence with YAML front matter, which sphinxcontrib-mermaid reads as the options of
+#: a numbered figure (``caption:``, ``name:``).
+MERMAID_FIGURE = re.compile(r"^```mermaid[ \t]*\n---\n(.*?)\n---\n", re.M | re.S)
+
+
+def mermaid_figures(text: str) -> list[dict]:
+    """The front matter of every Mermaid fence in a Markdown text that names a figure."""
+    found = [yaml.safe_load(m.group(1)) or {} for m in MERMAID_FIGURE.finditer(text)]
+    return [f for f in found if isinstance(f, dict) and f.get("name")]
+
+
+def figure_names(cell) -> list[str]:
+    """Names of the numbered figures a cell holds, in the order the HTML book numbers them."""
+    fig = _figure(cell)
+    if fig:
+        if not fig.get("name"):
+            raise ValueError("a figure cell has a caption but no name")
+        return [fig["name"]]
+    if cell["cell_type"] == "markdown" and not _is_caption_cell(cell):
+        return [f["name"] for f in mermaid_figures(_source(cell))]
+    return []
+
+
 def figure_numbers(paths) -> dict[str, tuple[str, str]]:
-    """Figure name -> ("4.2", notebook stem) over the given notebooks (all the book's figures)."""
+    """Figure name -> ("4.2", notebook stem) over the given notebooks (all the book's figures):
+    captioned figure cells and Mermaid figures, in document order, as Sphinx numbers them."""
     numbers = {}
     for path in paths:
         path = Path(path)
         chapter = chapter_numbers().get(path.stem)
         nb = json.loads(path.read_text(encoding="utf-8"))
-        figures = [f for c in nb["cells"] if (f := _figure(c))]
-        for i, fig in enumerate(figures, 1):
-            name = fig.get("name")
-            if not name:
-                raise ValueError(f"{path.name}: a figure cell has a caption but no name")
+        names = [name for c in nb["cells"] for name in figure_names(c)]
+        for i, name in enumerate(names, 1):
             numbers[name] = (f"{chapter}.{i}" if chapter else str(i), path.stem)
     return numbers
 
