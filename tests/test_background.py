@@ -1,6 +1,7 @@
 """Chapter 1: milestones, k-means, the bandit, and the rule-versus-model helpers."""
 
 import re
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -76,17 +77,29 @@ def test_markdown_table_has_one_row_per_milestone_and_cites_every_source():
     lines = table.strip().splitlines()
     assert len(lines) == 2 + len(milestones.MILESTONES)
     assert all(line.count("|") == 7 for line in lines)  # six columns, nothing broke the table
-    cited = re.findall(r"\{cite:t\}`([^`]+)`", table)
+    cited = re.findall(r"\]\(#([^)]+)\)", table)
     wanted = [m.cite for m in milestones.MILESTONES] + [
         m.params_cite for m in milestones.MILESTONES if m.params_cite]
     assert sorted(cited) == sorted(wanted)
     assert set(cited) <= BIB_KEYS
     gpt = next(line for line in lines if line.startswith("| 2018 | GPT |"))
-    assert "117 million" in gpt and "count from {cite:t}`radford2019language`" in gpt
+    assert "117 million" in gpt
+    assert "count from [Radford et al. (2019)](#radford2019language)" in gpt
     with pytest.raises(TypeError, match=r"milestones\[0\] must be a Milestone, got str"):
         milestones.markdown_table(["GPT"])
     with pytest.raises(TypeError, match="m must be a Milestone, got dict"):
         milestones.source_markdown({"cite": "x"})
+
+
+def test_citation_texts_are_the_ones_the_book_prints():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    from portable_markup import citation_texts
+
+    from_bib = citation_texts()
+    assert milestones.CITATION_TEXT == {k: from_bib[k] for k in milestones.CITATION_TEXT}
+    used = {m.cite for m in milestones.MILESTONES} | {
+        m.params_cite for m in milestones.MILESTONES if m.params_cite}
+    assert used == set(milestones.CITATION_TEXT)
 
 
 def test_growth_per_year_compounds_back_to_the_endpoint():

@@ -131,16 +131,47 @@ def _milestone(name: str, m) -> Milestone:
     return m
 
 
-def source_markdown(m: Milestone) -> str:
-    """The milestone's sources as MyST author-year citations (``{cite:t}`` roles).
+#: Author-year text of every source above, as the HTML book prints it and as
+#: tools/portable_markup.py writes it from references.bib (a test keeps them equal).
+CITATION_TEXT = {
+    "rosenblatt1958perceptron": "Rosenblatt (1958)",
+    "rumelhart1986learning": "Rumelhart et al. (1986)",
+    "lecun1989backprop": "LeCun et al. (1989)",
+    "hochreiter1997lstm": "Hochreiter and Schmidhuber (1997)",
+    "lecun1998gradient": "LeCun et al. (1998)",
+    "hinton2006fast": "Hinton et al. (2006)",
+    "salakhutdinov2009dbm": "Salakhutdinov and Hinton (2009)",
+    "krizhevsky2012imagenet": "Krizhevsky et al. (2012)",
+    "szegedy2015going": "Szegedy et al. (2015)",
+    "szegedy2016rethinking": "Szegedy et al. (2016)",
+    "schroff2015facenet": "Schroff et al. (2015)",
+    "he2016deep": "He et al. (2016)",
+    "tan2019efficientnet": "Tan and Le (2019)",
+    "vaswani2017attention": "Vaswani et al. (2017)",
+    "radford2018improving": "Radford et al. (2018)",
+    "radford2019language": "Radford et al. (2019)",
+    "devlin2019bert": "Devlin et al. (2019)",
+    "raffel2020t5": "Raffel et al. (2020)",
+    "brown2020language": "Brown et al. (2020)",
+    "rae2021gopher": "Rae et al. (2021)",
+    "hoffmann2022chinchilla": "Hoffmann et al. (2022)",
+    "chowdhery2023palm": "Chowdhery et al. (2023)",
+    "touvron2023llama": "Touvron et al. (2023)",
+    "grattafiori2024llama3": "Grattafiori et al. (2024)",
+}
 
-    The HTML book renders each as "Rosenblatt [1958]" linked to its bibliography entry. Where
+
+def source_markdown(m: Milestone) -> str:
+    """The milestone's sources as author-year links, e.g. ``[Rosenblatt (1958)](#key)``.
+
+    The portable form of a citation (tools/portable_markup.py): the HTML book resolves the
+    link to the bibliography entry, and JupyterLab and Colab show the author and year. Where
     the parameter count comes from another source, that source is named too.
     """
     m = _milestone("m", m)
-    text = f"{{cite:t}}`{m.cite}`"
+    text = f"[{CITATION_TEXT[m.cite]}](#{m.cite})"
     if m.params_cite is not None:
-        text += f"; count from {{cite:t}}`{m.params_cite}`"
+        text += f"; count from [{CITATION_TEXT[m.params_cite]}](#{m.params_cite})"
     return text
 
 
