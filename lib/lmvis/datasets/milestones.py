@@ -9,6 +9,12 @@ citation key is an entry of the book's ``references.bib``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lmvis import checks
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,18 @@ class Milestone:
     cite: str  # BibTeX key of the primary source
     tokens: float | None = None  # training tokens, where the paper states them
     params_cite: str | None = None  # where the count is stated, if not in ``cite`` itself
+
+    def __post_init__(self):
+        checks.integer("year", self.year, minimum=1900)
+        for name in ("name", "authors", "what", "cite"):
+            checks.text(name, getattr(self, name))
+        for name in ("params", "tokens"):
+            if getattr(self, name) is not None:
+                checks.real(name, getattr(self, name), minimum=0.0, low_open=True)
+        if self.params_cite is not None:
+            checks.text("params_cite", self.params_cite)
+        if self.tokens is not None and self.params is None:
+            raise ValueError("params must be given when tokens is, got params=None")
 
 
 MILESTONES: tuple[Milestone, ...] = (
@@ -66,7 +84,7 @@ MILESTONES: tuple[Milestone, ...] = (
 )
 
 
-def milestones_table():
+def milestones_table() -> pd.DataFrame:
     """The milestones as a pandas DataFrame (one row each, in chronological order)."""
     import pandas as pd
 
@@ -75,8 +93,8 @@ def milestones_table():
 
 def growth_per_year(year0: int, params0: float, year1: int, params1: float) -> float:
     """Average multiplicative growth per year between two (year, parameter count) points."""
-    if year1 <= year0:
-        raise ValueError(f"year1 must be after year0, got {year0} and {year1}")
-    if params0 <= 0 or params1 <= 0:
-        raise ValueError(f"parameter counts must be positive, got {params0} and {params1}")
+    year0 = checks.integer("year0", year0)
+    year1 = checks.integer(f"year1 (after year0 = {year0})", year1, minimum=year0 + 1)
+    params0 = checks.real("params0 (a parameter count)", params0, minimum=0.0, low_open=True)
+    params1 = checks.real("params1 (a parameter count)", params1, minimum=0.0, low_open=True)
     return float((params1 / params0) ** (1.0 / (year1 - year0)))
