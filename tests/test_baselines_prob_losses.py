@@ -81,7 +81,8 @@ def test_mse_gradient_matches_autograd_and_vanishes_when_confidently_wrong():
         (bce_from_probs, (np.array([1.5]), np.array([1.0])),
          r"p \(probabilities\) must hold values >= 0.0 and <= 1.0"),
         (bce_from_probs, (np.zeros(2), np.zeros(1)), r"p \(probabilities\) and y"),
-        (bce_from_probs, (np.zeros(2), np.zeros(2), 0.5), r"clip must be a number >= 0.0 and < 0.5"),
+        (bce_from_probs, (np.zeros(2), np.zeros(2), 0.5),
+         r"clip must be a number >= 0.0 and < 0.5"),
     ],
 )
 def test_bad_inputs_raise(fn, args, match):

@@ -90,7 +90,8 @@ def test_other_image_shapes_can_be_swapped_in():
         # the old silent result: a NaN scale divided every pixel into NaN
         (np.ones((10, 4)), np.zeros(10, int), (2, 2), {"scale": float("nan")},
          "scale must be a finite number, got nan"),
-        (np.ones((10, 4)), np.zeros(10, int), (2, 2), {"scale": -2.0}, "scale must be a number > 0"),
+        (np.ones((10, 4)), np.zeros(10, int), (2, 2), {"scale": -2.0},
+         "scale must be a number > 0"),
     ],
 )
 def test_bad_inputs_raise(X, y, shape, kw, match):

@@ -20,14 +20,12 @@ class BanditRun:
     best_arm: int
 
     def __post_init__(self):
-        self.actions = checks.array("actions", self.actions, ndim=1, kind="int")
-        steps = checks.same_length(actions=self.actions, rewards=self.rewards,
-                                   estimates=self.estimates)
-        self.rewards = checks.array("rewards", self.rewards, shape=(steps,))
-        self.estimates = checks.array("estimates", self.estimates, shape=(steps, None))
-        n_arms = self.estimates.shape[1]
-        self.actions = checks.array("actions", self.actions, minimum=0, maximum=n_arms - 1,
-                                    kind="int")
+        self.estimates = checks.array("estimates", self.estimates, ndim=2)
+        steps, n_arms = self.estimates.shape
+        self.actions = checks.array("actions (one per row of estimates)", self.actions,
+                                    shape=(steps,), kind="int", minimum=0, maximum=n_arms - 1)
+        self.rewards = checks.array("rewards (one per row of estimates)", self.rewards,
+                                    shape=(steps,))
         self.best_arm = checks.integer("best_arm", self.best_arm, minimum=0,
                                        maximum=n_arms - 1)
 

@@ -249,6 +249,10 @@ def array(
 
 def same_length(**arrays: Any) -> int:
     """The common first dimension of the named arrays; raise naming them if they disagree."""
+    for n, a in arrays.items():
+        if isinstance(a, str | bytes) or not hasattr(a, "__len__"):
+            raise TypeError(f"{n} must be an array or a sequence, got {type(a).__name__} "
+                            f"{_show(a)}")
     lengths = {n: len(a) for n, a in arrays.items()}
     if len(set(lengths.values())) > 1:
         raise ValueError(f"{', '.join(lengths)} must have the same length, got {lengths}")

@@ -40,7 +40,8 @@ def kmeans(X: ArrayLike, k: int, n_iter: int = 100, seed: int = 0
 def inertia(X: ArrayLike, centres: ArrayLike, labels: ArrayLike) -> float:
     """Sum of squared distances from each point to its assigned centre (what k-means lowers)."""
     X = checks.array("X", X, ndim=2)
-    centres = checks.array("centres", centres, shape=(None, X.shape[1]))
-    labels = checks.array("labels", labels, shape=(X.shape[0],), kind="int", minimum=0,
-                          maximum=len(centres) - 1)
+    centres = checks.array("centres (one row per cluster, as wide as X)", centres,
+                           shape=(None, X.shape[1]))
+    labels = checks.array("labels (one per row of X, indices of centres)", labels,
+                          shape=(X.shape[0],), kind="int", minimum=0, maximum=len(centres) - 1)
     return float(((X - centres[labels]) ** 2).sum())

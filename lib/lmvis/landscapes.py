@@ -58,8 +58,8 @@ class Landscape:
         checks.array("start", self.start, shape=(2,))
         _window("xlim", self.xlim)
         _window("ylim", self.ylim)
-        if len(self.minima):
-            checks.array("minima", self.minima, shape=(None, 2))
+        if not (isinstance(self.minima, tuple | list) and len(self.minima) == 0):
+            checks.array("minima", self.minima, shape=(None, 2), nonempty=False)
         if self.hessian is not None:
             checks.array("hessian", self.hessian, shape=(2, 2))
 
@@ -192,7 +192,7 @@ class Trajectory:
 
     def __post_init__(self):
         checks.array("points", self.points, shape=(None, 2))
-        checks.array("losses", self.losses, shape=(len(self.points),))
+        checks.array("losses (one per row of points)", self.losses, shape=(len(self.points),))
         checks.boolean("diverged", self.diverged)
         if self.diverged:
             checks.integer("diverged_at (the trajectory diverged)", self.diverged_at,

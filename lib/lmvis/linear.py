@@ -19,7 +19,7 @@ from lmvis import checks
 def _check_xy(X: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """``X`` (n, d) and ``y`` (n,) as float arrays, finite and non-empty."""
     X = checks.array("X", X, ndim=2)
-    y = checks.array("y", y, shape=(X.shape[0],))
+    y = checks.array("y (one target per row of X)", y, shape=(X.shape[0],))
     return X.astype(np.float64, copy=False), y.astype(np.float64, copy=False)
 
 
@@ -65,7 +65,7 @@ def objective_and_grads(X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float, *,
                         alpha: float = 0.0) -> tuple[float, np.ndarray, float]:
     """J(w, b) and its gradients (dJ/dw (d,), dJ/db scalar) for the ridge objective above."""
     X, y = _check_xy(X, y)
-    w = checks.array("w", w, shape=(X.shape[1],))
+    w = checks.array("w (one weight per column of X)", w, shape=(X.shape[1],))
     b = checks.real("b", b)
     alpha = checks.real("alpha", alpha, minimum=0.0)
     return _objective_and_grads(X, y, w, b, alpha)
@@ -102,7 +102,8 @@ def fit_linear_gd(
     if optimizer is not None:
         checks.is_callable("optimizer", optimizer)
     w = (np.zeros(X.shape[1]) if w0 is None
-         else checks.array("w0", w0, shape=(X.shape[1],)).astype(np.float64))
+         else checks.array("w0 (one weight per column of X)", w0, shape=(X.shape[1],))
+         .astype(np.float64))
     b = np.zeros(1)  # an array so that an optimizer can update it in place
     opt = optimizer([w, b]) if optimizer is not None else None
     losses = []

@@ -49,8 +49,8 @@ def cross_entropy(logits: ArrayLike, labels: ArrayLike) -> tuple[float, np.ndarr
     """
     logits = checks.array("logits", logits, ndim=2)
     n, c = logits.shape
-    labels = checks.array("labels (class indices)", labels, shape=(n,), kind="int", minimum=0,
-                          maximum=c - 1)
+    labels = checks.array("labels (class indices, one per row of logits)", labels, shape=(n,),
+                          kind="int", minimum=0, maximum=c - 1)
     logp = log_softmax(logits)  # (n, C)
     rows = np.arange(n)
     value = float(-logp[rows, labels].mean())
@@ -60,23 +60,18 @@ def cross_entropy(logits: ArrayLike, labels: ArrayLike) -> tuple[float, np.ndarr
     return value, grad
 
 
-def binary_cross_entropy_with_logits(logits, targets):
+def binary_cross_entropy_with_logits(logits: ArrayLike, targets: ArrayLike
+                                     ) -> tuple[float, np.ndarray]:
     """Binary cross-entropy from one logit per example: L = mean(softplus(z) − y·z).
 
     ``logits`` shape (n,) or (n, 1), ``targets`` the same shape with values in [0, 1].
     dL/dz = (σ(z) − y)/N. Same as ``torch.nn.functional.binary_cross_entropy_with_logits``;
     never takes the log of a probability, so it cannot overflow or hit log(0).
     """
-    z = checks.array("logits", logits)
-    y = checks.array("targets", targets)
-    if z.ndim not in (1, 2) or (z.ndim == 2 and z.shape[1] != 1):
-        raise ValueError(f"logits must have shape (n,) or (n, 1), got {z.shape}")
-    if y.shape != z.shape:
-        raise ValueError(f"targets must have the logits' shape {z.shape}, got {y.shape}")
-    if z.size == 0:
-        raise ValueError("logits must not be empty")
-    if np.any((y < 0) | (y > 1)):
-        raise ValueError(f"targets must lie in [0, 1], got range [{y.min()}, {y.max()}]")
+    z = checks.array("logits", logits, ndim=(1, 2))
+    z = checks.array("logits", z, shape=(None,) if z.ndim == 1 else (None, 1))
+    y = checks.array("targets (shaped like logits)", targets, shape=z.shape, minimum=0.0,
+                     maximum=1.0)
     softplus = np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))  # log(1 + e^z), stable
     value = float(np.mean(softplus - y * z))
     grad = (sigmoid(z) - y) / z.size

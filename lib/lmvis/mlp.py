@@ -91,11 +91,8 @@ class MLP:
 
     def forward(self, X: ArrayLike) -> np.ndarray:
         """Output (n, layer_sizes[-1]) for ``X`` (n, layer_sizes[0]); stores what backward needs."""
-        X = checks.array("X", X, ndim=2)
-        if X.shape[1] != self.layer_sizes[0]:
-            raise ValueError(
-                f"X must have {self.layer_sizes[0]} features (columns), got shape {X.shape}"
-            )
+        X = checks.array(f"X (n, {self.layer_sizes[0]} features)", X,
+                         shape=(None, self.layer_sizes[0]))
         a = X.astype(self.dtype, copy=False)
         inputs, pre = [], []  # a_{l-1} and z_l for every layer
         last = len(self.params) - 1
@@ -120,9 +117,7 @@ class MLP:
             raise RuntimeError("call forward(X) before backward(grad_output)")
         inputs, pre = self._cache
         n, out = inputs[0].shape[0], self.layer_sizes[-1]
-        delta = checks.array("grad_output", grad_output, ndim=2)
-        if delta.shape != (n, out):
-            raise ValueError(f"grad_output must have shape {(n, out)}, got {delta.shape}")
+        delta = checks.array("grad_output", grad_output, shape=(n, out))
         delta = delta.astype(self.dtype, copy=False)  # δ_L, (n, fan_out)
         grads = [None] * len(self.params)
         for k in range(len(self.params) - 1, -1, -1):
@@ -178,9 +173,10 @@ def torch_mlp(d_in: int, hidden: Sequence[int] = (64,), *, d_out: int = 1, dropo
               seed: int = 0, dtype: torch.dtype | None = None) -> torch.nn.Sequential:
     """The same architecture in PyTorch: Linear → ReLU (→ Dropout) blocks, then a linear output.
 
-    Initialised with torch's defaults from ``seed`` without touching torch's global generator
-    (the draws happen inside :func:`torch.random.fork_rng`). ``dtype`` defaults to torch's
-    default dtype; pass ``torch.float64`` where printed digits must not depend on the CPU.
+    Initialised with torch's defaults from ``seed`` without touching torch's global generators
+    (the draws happen inside :func:`torch.random.fork_rng`; CUDA's generators are not seeded).
+    ``dtype`` defaults to torch's default dtype; pass ``torch.float64`` where printed digits
+    must not depend on the CPU.
     """
     import torch
     from torch import nn
@@ -194,8 +190,8 @@ def torch_mlp(d_in: int, hidden: Sequence[int] = (64,), *, d_out: int = 1, dropo
             raise ValueError(f"dtype must be a floating-point torch dtype, got {dtype}")
     dropout = checks.real("dropout", dropout, minimum=0.0, maximum=1.0, high_open=True)
     seed = checks.integer("seed", seed, minimum=0)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with torch.random.fork_rng(devices=[]):  # forks the CPU generator only, so seed only it:
+        torch.default_generator.manual_seed(seed)  # torch.manual_seed would reseed CUDA's too
         layers, fan_in = [], d_in
         for width in hidden:
             layers += [nn.Linear(fan_in, width, dtype=dtype), nn.ReLU()]

@@ -106,7 +106,7 @@ def below(value: float, bound: float) -> str:
     instructions, so a stored output that printed them would not reproduce everywhere. The
     checked bound does, and it is the claim that matters.
     """
-    value = checks.real("value", value, finite=False)  # NaN is no measurement: ValueError
+    value = checks.real("value", value)  # NaN or inf is no measurement: ValueError
     bound = checks.real("bound", bound, minimum=0.0, low_open=True)
     if not value < bound:
         raise AssertionError(f"expected a value below {bound:g}, got {value:.3g}")

@@ -129,22 +129,31 @@ def _check_model(model: Any, loss_fn: Any) -> None:
 def evaluate_loss(model: torch.nn.Module, loss_fn: Callable, loader: Iterable,
                   device: str | torch.device | None = None) -> float:
     """Mean loss of ``model`` over ``loader`` (weighted by batch size), without gradients."""
+    _check_model(model, loss_fn)
+    _check_loader("loader", loader)
+    return _mean_loss(model, loss_fn, loader, _resolve_device(model, device), "loader")
+
+
+def _check_loader(name: str, loader: Any) -> None:
+    checks.instance(name, loader, Iterable, "an iterable of (inputs, targets) batches")
+    if isinstance(loader, str | bytes):
+        raise TypeError(f"{name} must be an iterable of (inputs, targets) batches, got str")
+
+
+def _mean_loss(model, loss_fn, loader, device, name: str) -> float:
     import torch
 
-    _check_model(model, loss_fn)
-    checks.instance("loader", loader, Iterable, "an iterable of (inputs, targets) batches")
-    device = _resolve_device(model, device)
     was_training = model.training
     model.eval()
     total, count = 0.0, 0
     with torch.no_grad():
-        for xb, yb in _batches("loader", loader, device):
+        for xb, yb in _batches(name, loader, device):
             loss = _loss_value(loss_fn, model(xb), yb)
             total += float(loss) * len(xb)
             count += len(xb)
     model.train(was_training)
     if count == 0:
-        raise ValueError("loader must yield at least one example, got none")
+        raise ValueError(f"{name} must yield at least one example, got none")
     return total / count
 
 
@@ -186,8 +195,8 @@ def fit(
 
     _check_model(model, loss_fn)
     checks.instance("optimizer", optimizer, torch.optim.Optimizer, "a torch.optim.Optimizer")
-    for name, loader in (("train_loader", train_loader), ("val_loader", val_loader)):
-        checks.instance(name, loader, Iterable, "an iterable of (inputs, targets) batches")
+    _check_loader("train_loader", train_loader)
+    _check_loader("val_loader", val_loader)
     max_epochs = checks.integer("max_epochs", max_epochs, minimum=1)
     patience = checks.integer("patience", patience, minimum=1)
     progress = checks.boolean("progress", progress)
@@ -195,7 +204,8 @@ def fit(
     device = _resolve_device(model, device)
     model.to(device)
 
-    history = History(initial_val_loss=evaluate_loss(model, loss_fn, val_loader, device))
+    history = History(initial_val_loss=_mean_loss(model, loss_fn, val_loader, device,
+                                                  "val_loader"))
     best_state = copy.deepcopy(model.state_dict())
     bar = _progress(range(1, max_epochs + 1), desc=desc, disable=not progress)
     for _epoch in bar:
@@ -211,7 +221,7 @@ def fit(
         if count == 0:
             raise ValueError("train_loader must yield at least one example, got none")
         train_loss = total / count
-        val_loss = evaluate_loss(model, loss_fn, val_loader, device)
+        val_loss = _mean_loss(model, loss_fn, val_loader, device, "val_loader")
         if history.record(train_loss, val_loss):
             best_state = copy.deepcopy(model.state_dict())
         bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}", refresh=False)
@@ -331,7 +341,7 @@ def fit_numpy(
     rng = np.random.default_rng(checks.integer("seed", seed, minimum=0))
     X_train, y_train = _check_numpy_training(net, loss_fn, optimizer, X_train, y_train,
                                              batch_size, rng)
-    X_val, y_val = _examples(X_val, y_val, "val")
+    X_val, y_val = _examples(X_val, y_val, "val", net.layer_sizes[0])
     params = net.parameters()
     history = History(initial_val_loss=_loss_and_grad(loss_fn, net.forward(X_val), y_val)[0])
     best = [p.copy() for p in params]
@@ -359,9 +369,9 @@ def _loss_and_grad(loss_fn: Callable, output: np.ndarray, y: np.ndarray
     return checks.real("the value of loss_fn(output, y)", value, finite=False), grad
 
 
-def _examples(X: ArrayLike, y: ArrayLike, part: str) -> tuple[np.ndarray, np.ndarray]:
+def _examples(X: ArrayLike, y: ArrayLike, part: str, d: int) -> tuple[np.ndarray, np.ndarray]:
     """``X`` (n, d) and ``y`` with n rows as finite arrays, or a ValueError naming the part."""
-    X = checks.array(f"X_{part}", X, ndim=2, kind="numeric")
+    X = checks.array(f"X_{part} (n, {d} network inputs)", X, shape=(None, d), kind="numeric")
     y = checks.array(f"y_{part}", y, min_ndim=1, kind="numeric")
     checks.same_length(**{f"X_{part}": X, f"y_{part}": y})
     return X, y
@@ -384,4 +394,4 @@ def _check_numpy_training(net: Any, loss_fn: Any, optimizer: Any, X: ArrayLike, 
     checks.instance("rng", rng, np.random.Generator,
                     "a numpy.random.Generator (np.random.default_rng(seed))")
     checks.integer("batch_size", batch_size, minimum=1)
-    return _examples(X, y, "train")
+    return _examples(X, y, "train", net.layer_sizes[0])

@@ -93,11 +93,11 @@ def explorer() -> ipywidgets.interactive:
 
 def _layers(layer_weights: Sequence[ArrayLike]) -> list[np.ndarray]:
     """One example's attention weights, a list of (n_heads, L, S) arrays (tensors allowed)."""
-    from lmvis.viz import as_array
+    from lmvis.viz import _as_array
 
     layers = checks.sequence("layer_weights (one (n_heads, L, S) array per layer)", layer_weights,
                              min_length=1)
-    return [as_array(f"layer_weights[{i}] (n_heads, L, S)", w, ndim=3)
+    return [_as_array(f"layer_weights[{i}] (n_heads, L, S)", w, ndim=3)
             for i, w in enumerate(layers)]
 
 

@@ -66,6 +66,16 @@ def _stratified_indices(y, fraction: float, rng) -> np.ndarray:
     return np.sort(np.concatenate(chosen))
 
 
+def _fractions(val_fraction: float, test_fraction: float) -> tuple[float, float]:
+    """Both in (0, 1), with room left for a training part."""
+    val_fraction = checks.real("val_fraction", val_fraction, minimum=0.0, maximum=1.0,
+                               low_open=True, high_open=True)
+    test_fraction = checks.real(f"test_fraction (below 1 - val_fraction = {1 - val_fraction})",
+                                test_fraction, minimum=0.0, maximum=1.0 - val_fraction,
+                                low_open=True, high_open=True)
+    return val_fraction, test_fraction
+
+
 def split_dataset(X: ArrayLike, y: ArrayLike, image_shape: Sequence[int], *,
                   val_fraction: float = 0.15, test_fraction: float = 0.15, seed: int = 0,
                   scale: float | None = None) -> ImageSplit:
@@ -83,11 +93,7 @@ def split_dataset(X: ArrayLike, y: ArrayLike, image_shape: Sequence[int], *,
                          f"needs {d}")
     y = checks.array("y (labels, non-negative integers)", y, shape=(len(X),), kind="int",
                      minimum=0)
-    val_fraction = checks.real("val_fraction", val_fraction, minimum=0.0, maximum=1.0,
-                               low_open=True, high_open=True)
-    test_fraction = checks.real(f"test_fraction (below 1 - val_fraction = {1 - val_fraction})",
-                                test_fraction, minimum=0.0, maximum=1.0 - val_fraction,
-                                low_open=True, high_open=True)
+    val_fraction, test_fraction = _fractions(val_fraction, test_fraction)
     counts = np.bincount(y)
     rare = np.flatnonzero((counts > 0) & (counts < 3))
     if len(rare):
@@ -116,6 +122,8 @@ def split_dataset(X: ArrayLike, y: ArrayLike, image_shape: Sequence[int], *,
 def load_digits_split(val_fraction: float = 0.15, test_fraction: float = 0.15,
                       seed: int = 0) -> ImageSplit:
     """scikit-learn's 8×8 digits (offline), split with :func:`split_dataset`, pixels / 16."""
+    _fractions(val_fraction, test_fraction)  # checked before the data are loaded
+    checks.integer("seed", seed, minimum=0)
     from sklearn.datasets import load_digits
 
     data = load_digits()
@@ -143,7 +151,9 @@ def with_shifted_copies(images: ArrayLike, labels: ArrayLike, shifts: Sequence[i
     """Data augmentation: the images and labels plus copies shifted right by each of ``shifts``."""
     images = _check_8x8(images)
     labels = checks.array("labels", labels, shape=(images.shape[0],), kind="int")
-    shifts = checks.integers("shifts", shifts)
+    shifts = checks.integers("shifts", shifts, minimum=0)
+    for i, s in enumerate(shifts):
+        checks.integer(f"shifts[{i}]", s, maximum=7)
     xs = [images] + [shift_right(images, s) for s in shifts]
     return np.concatenate(xs), np.tile(labels, len(xs))
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 
-def axes(ax: Axes | None, **subplots: Any) -> Axes:
+def _axes(ax: Axes | None, **subplots: Any) -> Axes:
     """``ax`` if it is a matplotlib Axes; a new figure's Axes (``plt.subplots(**subplots)``) if
     it is None. Plot functions call this after checking their data, so that a refused input
     leaves no empty figure behind."""
@@ -33,14 +33,14 @@ def axes(ax: Axes | None, **subplots: Any) -> Axes:
     return plt.subplots(**subplots)[1]
 
 
-def as_array(name: str, x: Any, *, ndim: int) -> np.ndarray:
+def _as_array(name: str, x: Any, *, ndim: int) -> np.ndarray:
     """``x`` (an array, or a torch tensor, even one that needs grad) as a finite float array."""
     if hasattr(x, "detach"):
         x = x.detach().cpu().numpy()
     return checks.array(name, x, ndim=ndim).astype(np.float64, copy=False)
 
 
-def labels(name: str, tokens: Sequence[object] | None, n: int) -> list[str]:
+def _labels(name: str, tokens: Sequence[object] | None, n: int) -> list[str]:
     """``n`` tick labels: ``str`` of each of ``tokens``, or 0, 1, ... when it is None."""
     if tokens is None:
         return [str(i) for i in range(n)]

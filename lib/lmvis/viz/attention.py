@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from numpy.typing import ArrayLike
 
 from lmvis import checks
-from lmvis.viz import as_array, axes, labels
+from lmvis.viz import _as_array, _axes, _labels
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -21,13 +21,13 @@ def plot_attention(weights: ArrayLike, query_tokens: Sequence[object] | None = N
                    key_tokens: Sequence[object] | None = None, *, ax: Axes | None = None,
                    title: str | None = None, annotate: bool = False) -> Axes:
     """Heatmap of one head's (L, S) weights: rows are queries, columns keys. Returns the Axes."""
-    w = as_array("weights (L, S)", weights, ndim=2)
+    w = _as_array("weights (L, S)", weights, ndim=2)
     L, S = w.shape
-    xlabels = labels("key_tokens", key_tokens, S)
-    ylabels = labels("query_tokens", query_tokens, L)
+    xlabels = _labels("key_tokens", key_tokens, S)
+    ylabels = _labels("query_tokens", query_tokens, L)
     title = None if title is None else checks.text("title", title)
     annotate = checks.boolean("annotate", annotate)
-    ax = axes(ax, figsize=(0.45 * S + 1.5, 0.45 * L + 1.0))
+    ax = _axes(ax, figsize=(0.45 * S + 1.5, 0.45 * L + 1.0))
     ax.imshow(w, vmin=0, vmax=1, cmap="viridis")
     ax.set_xticks(range(S), xlabels)
     ax.set_yticks(range(L), ylabels)
@@ -58,13 +58,13 @@ def plot_attention_grid(layer_weights: ArrayLike | Sequence[ArrayLike],
     if not isinstance(layer_weights, list | tuple):
         layer_weights = [layer_weights]
     checks.sequence("layer_weights", layer_weights, min_length=1)
-    layers = [as_array(f"layer_weights[{i}] (n_heads, L, S)", w, ndim=3)
+    layers = [_as_array(f"layer_weights[{i}] (n_heads, L, S)", w, ndim=3)
               for i, w in enumerate(layer_weights)]
     n_layers, (n_heads, L, S) = len(layers), layers[0].shape
     if any(w.shape != layers[0].shape for w in layers):
         raise ValueError(f"layer_weights must all share a shape, got {[w.shape for w in layers]}")
-    labels("query_tokens", query_tokens, L)
-    labels("key_tokens", key_tokens, S)
+    _labels("query_tokens", query_tokens, L)
+    _labels("key_tokens", key_tokens, S)
     size = checks.real("size", size, minimum=0.0, low_open=True)
     fig, grid = plt.subplots(n_layers, n_heads, figsize=(size * n_heads, size * n_layers),
                              squeeze=False, constrained_layout=True)
@@ -82,10 +82,10 @@ def plot_attention_grid(layer_weights: ArrayLike | Sequence[ArrayLike],
 def plot_attention_row(row: ArrayLike, key_tokens: Sequence[object] | None = None, *,
                        ax: Axes | None = None, title: str | None = None) -> Axes:
     """Bar chart of one query's weights over the keys. Returns the Axes."""
-    r = as_array("row (S,)", row, ndim=1)
-    xlabels = labels("key_tokens", key_tokens, len(r))
+    r = _as_array("row (S,)", row, ndim=1)
+    xlabels = _labels("key_tokens", key_tokens, len(r))
     title = None if title is None else checks.text("title", title)
-    ax = axes(ax, figsize=(6.4, 2.6))
+    ax = _axes(ax, figsize=(6.4, 2.6))
     ax.bar(range(len(r)), r, color="C0")
     ax.set_xticks(range(len(r)), xlabels)
     ax.set_ylim(0, 1.05)

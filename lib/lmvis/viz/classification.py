@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from lmvis import checks
-from lmvis.viz import axes, labels
+from lmvis.viz import _axes, _labels
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -50,9 +50,10 @@ def plot_decision_boundary(xx: ArrayLike, yy: ArrayLike, probs: ArrayLike, X: Ar
     probs = checks.array("probs", probs, ndim=2, minimum=0.0, maximum=1.0)
     checks.same_shape(xx=xx, yy=yy, probs=probs)
     X = checks.array("X", X, shape=(None, 2))
-    y = checks.array("y (labels 0 and 1)", y, shape=(len(X),), kind="int", minimum=0, maximum=1)
+    y = checks.array("y (labels 0 and 1, one per row of X)", y, shape=(len(X),), kind="int",
+                     minimum=0, maximum=1)
     title = checks.text("title", title)
-    ax = axes(ax, figsize=(3.2, 3.0))
+    ax = _axes(ax, figsize=(3.2, 3.0))
     ax.contourf(xx, yy, probs, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6,
                 vmin=0, vmax=1)
     if probs.min() < 0.5 < probs.max():
@@ -73,7 +74,7 @@ def plot_confusion_matrix(C: ArrayLike, class_names: Sequence[object] | None = N
 
     C = checks.array("C (counts)", C, ndim=2, kind="int", minimum=0)
     checks.same_length(**{"C's rows": C, "C's columns": C.T})
-    names = labels("class_names", class_names, len(C))
+    names = _labels("class_names", class_names, len(C))
     title = checks.text("title", title)
     fig, ax = plt.subplots(figsize=(5.0, 4.4))
     im = ax.imshow(C, cmap="Blues")
@@ -179,9 +180,9 @@ def plot_embedding(Z: ArrayLike, y: ArrayLike, *, ax: Axes | None = None, title:
     import matplotlib.pyplot as plt
 
     Z = checks.array("Z", Z, shape=(None, 2))
-    y = checks.array("y (class indices)", y, shape=(len(Z),), kind="int")
+    y = checks.array("y (class indices, one per row of Z)", y, shape=(len(Z),), kind="int")
     title = checks.text("title", title)
-    ax = axes(ax, figsize=(4.5, 4.0))
+    ax = _axes(ax, figsize=(4.5, 4.0))
     cmap = plt.get_cmap("tab10")
     for c in np.unique(y):
         m = y == c

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from lmvis import checks
 from lmvis.autograd import Value
-from lmvis.viz import axes
+from lmvis.viz import _axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -46,7 +46,7 @@ def draw_graph(root: Value, ax: Axes | None = None, title: str | None = None) ->
     title = None if title is None else checks.text("title", title)
     n_cols = 1 + max(x for x, _ in pos.values())
     n_rows = max(sum(1 for p in pos.values() if p[0] == c) for c in range(int(n_cols)))
-    ax = axes(ax, figsize=(2.6 * n_cols + 0.8, 1.0 * n_rows + 1.2))
+    ax = _axes(ax, figsize=(2.6 * n_cols + 0.8, 1.0 * n_rows + 1.2))
     sx = 2.6  # horizontal spacing in data units
     for node in order:
         x, y = pos[id(node)]

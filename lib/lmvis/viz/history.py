@@ -9,7 +9,7 @@ import numpy as np
 
 from lmvis import checks
 from lmvis.datasets.milestones import MILESTONES, Milestone
-from lmvis.viz import axes
+from lmvis.viz import _axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -29,7 +29,7 @@ def plot_parameter_growth(milestones: Sequence[Milestone] = MILESTONES, ax: Axes
     sized = [m for m in items if m.params is not None]
     if not sized:
         raise ValueError("milestones must include one with a parameter count to plot, got none")
-    ax = axes(ax, figsize=(8, 5))
+    ax = _axes(ax, figsize=(8, 5))
     years = np.array([m.year for m in sized])
     params = np.array([m.params for m in sized])
     ax.scatter(years, params, s=30, color="C0", zorder=3)

@@ -12,7 +12,7 @@ import numpy as np
 
 from lmvis import checks
 from lmvis.landscapes import Landscape, Trajectory
-from lmvis.viz import axes
+from lmvis.viz import _axes
 
 if TYPE_CHECKING:
     from matplotlib.animation import FuncAnimation
@@ -54,7 +54,7 @@ def plot_contour(landscape: Landscape, trajectories: Mapping[str, Trajectory] | 
     n = checks.integer("n", n, minimum=2)
     title = None if title is None else checks.text("title", title)
     filled = checks.boolean("filled", filled)
-    ax = axes(ax, figsize=(5, 4))
+    ax = _axes(ax, figsize=(5, 4))
     X, Y, Z = landscape.grid(n)
     if filled:
         ax.contourf(X, Y, Z, levels=_levels(landscape, Z), cmap="Greys_r", alpha=0.7)
@@ -85,7 +85,7 @@ def plot_surface(landscape: Landscape, trajectories: Mapping[str, Trajectory] | 
     trajectories = _check(landscape, trajectories)
     n = checks.integer("n", n, minimum=2)
     zclip = None if zclip is None else checks.real("zclip", zclip)
-    ax = axes(ax, figsize=(6, 4.5), subplot_kw={"projection": "3d"})
+    ax = _axes(ax, figsize=(6, 4.5), subplot_kw={"projection": "3d"})
     if ax.name != "3d":
         raise ValueError(f"ax must be a 3-D Axes (projection='3d'), got a {ax.name!r} Axes")
     X, Y, Z = landscape.grid(n)
