@@ -194,8 +194,9 @@ class Ints(Kind):
         return [("tuple of numpy ints", tuple(np.int64(x) for x in valid))]
 
 
-def _put(a, index, value):
-    a = np.array(a, dtype=np.float64 if a.dtype.kind != "f" else a.dtype)
+def _put(a, index, value, keep=False):
+    """A copy of ``a`` with one element set (as floats, unless ``keep`` its dtype)."""
+    a = np.array(a, dtype=a.dtype if keep or a.dtype.kind == "f" else np.float64)
     a.flat[index] = value
     return a
 
@@ -226,10 +227,10 @@ class Arr(Kind):
             cases.append(Case("float dtype", _just(v + 0.5)))
             if self.lo is not None:
                 cases.append(Case("below minimum", st.tuples(idx, st.integers(1, 100)).map(
-                    lambda t: _int_put(v, t[0], self.lo - t[1]))))
+                    lambda t: _put(v, t[0], self.lo - t[1], keep=True))))
             if self.hi is not None:
                 cases.append(Case("above maximum", st.tuples(idx, st.integers(1, 100)).map(
-                    lambda t: _int_put(v, t[0], self.hi + t[1]))))
+                    lambda t: _put(v, t[0], self.hi + t[1], keep=True))))
         elif v.size:
             cases.append(Case("nan", idx.map(lambda i: _put(v, i, np.nan)), self.nan))
             if self.inf != "skip":
@@ -256,12 +257,6 @@ class Arr(Kind):
 
     def good(self, valid):
         return [("nested list", np.asarray(valid).tolist())] if self.lists else []
-
-
-def _int_put(a, index, value):
-    a = np.array(a)
-    a.flat[index] = value
-    return a
 
 
 class Ten(Kind):

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import numbers
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = [
     "array", "boolean", "choice", "dtype", "instance", "integer", "integers", "is_callable",
@@ -112,7 +115,8 @@ def choice(name: str, value: Any, options: Iterable[str]) -> str:
     return value
 
 
-def instance(name: str, value: Any, types: type | tuple[type, ...], what: str | None = None):
+def instance(name: str, value: Any, types: type | tuple[type, ...], what: str | None = None
+             ) -> Any:
     """``value`` if it is an instance of ``types``; ``what`` describes them in the message."""
     if not isinstance(value, types):
         if what is None:
@@ -123,7 +127,7 @@ def instance(name: str, value: Any, types: type | tuple[type, ...], what: str | 
     return value
 
 
-def is_callable(name: str, f: Any):
+def is_callable(name: str, f: Any) -> Callable:
     """``f`` if it can be called."""
     if not callable(f):
         raise TypeError(f"{name} must be callable, got {type(f).__name__} {_show(f)}")
@@ -172,6 +176,21 @@ def _shape_text(shape) -> str:
     return f"({inside},)" if len(shape) == 1 else f"({inside})"
 
 
+def _dimensions(name: str, got: tuple[int, ...], ndim, min_ndim, shape) -> None:
+    """The shape checks that arrays and tensors share (``shape`` wins over ``ndim``)."""
+    if shape is not None:
+        if len(got) != len(shape) or any(s is not None and s != d
+                                         for s, d in zip(shape, got, strict=True)):
+            raise ValueError(f"{name} must have shape {_shape_text(shape)}, got {got}")
+    elif ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if len(got) not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be {want}, got shape {got}")
+    if min_ndim is not None and len(got) < min_ndim:
+        raise ValueError(f"{name} must have at least {min_ndim} dimensions, got shape {got}")
+
+
 _KIND_LETTERS = {"float": "biuf", "numeric": "biuf", "floating": "f", "int": "iu", "bool": "b"}
 _KIND_WORDS = {"float": "real numbers", "numeric": "real numbers",
                "floating": "floating-point numbers", "int": "integers", "bool": "booleans"}
@@ -217,20 +236,7 @@ def array(
         raise TypeError(f"{name} must have dtype {np.dtype(dtype)}, got dtype {arr.dtype}")
     if kind == "float" and letter != "f":
         arr = arr.astype(np.float64)
-    if shape is not None:
-        same = arr.ndim == len(shape) and all(
-            s is None or s == d for s, d in zip(shape, arr.shape, strict=True)
-        )
-        if not same:
-            raise ValueError(f"{name} must have shape {_shape_text(shape)}, got {arr.shape}")
-    elif ndim is not None:
-        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
-        if arr.ndim not in allowed:
-            want = " or ".join(f"{d}-D" for d in allowed)
-            raise ValueError(f"{name} must be {want}, got shape {arr.shape}")
-    if min_ndim is not None and arr.ndim < min_ndim:
-        raise ValueError(f"{name} must have at least {min_ndim} dimensions, got shape "
-                         f"{arr.shape}")
+    _dimensions(name, arr.shape, ndim, min_ndim, shape)
     if nonempty and arr.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
     if arr.dtype.kind == "f" and not (np.isfinite(arr).all() if finite
@@ -268,16 +274,9 @@ def same_shape(**arrays: Any) -> tuple[int, ...]:
     return next(iter(shapes.values()))
 
 
-def tensor(
-    name: str,
-    t: Any,
-    *,
-    ndim: int | tuple[int, ...] | None = None,
-    min_ndim: int | None = None,
-    shape: tuple[int | None, ...] | None = None,
-    kind: str = "float",
-    finite: bool = False,
-):
+def tensor(name: str, t: Any, *, ndim: int | tuple[int, ...] | None = None,
+           min_ndim: int | None = None, shape: tuple[int | None, ...] | None = None,
+           kind: str = "float", finite: bool = False) -> torch.Tensor:
     """``t`` if it is a torch.Tensor of the right kind (``"float"``, ``"int"`` or ``"bool"``),
     number of dimensions and shape (``None`` = any length). ``finite=True`` also rejects NaN
     and inf (one pass over it)."""
@@ -294,28 +293,13 @@ def tensor(
     if not ok:
         want = {"float": "a floating-point", "int": "an integer", "bool": "a torch.bool"}[kind]
         raise TypeError(f"{name} must be {want} tensor, got dtype {t.dtype}")
-    if shape is not None:
-        same = t.dim() == len(shape) and all(
-            s is None or s == d for s, d in zip(shape, t.shape, strict=True)
-        )
-        if not same:
-            raise ValueError(f"{name} must have shape {_shape_text(shape)}, got "
-                             f"{tuple(t.shape)}")
-    if ndim is not None:
-        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
-        if t.dim() not in allowed:
-            want = " or ".join(f"{d}-D" for d in allowed)
-            raise ValueError(f"{name} must be {want}, got shape {tuple(t.shape)}")
-    if min_ndim is not None and t.dim() < min_ndim:
-        raise ValueError(
-            f"{name} must have at least {min_ndim} dimensions, got shape {tuple(t.shape)}"
-        )
+    _dimensions(name, tuple(t.shape), ndim, min_ndim, shape)
     if finite and kind == "float" and not bool(torch.isfinite(t).all()):
         raise ValueError(f"{name} must contain only finite values, got NaN or inf")
     return t
 
 
-def device(name: str, value: Any):
+def device(name: str, value: Any) -> torch.device | None:
     """``value`` as a ``torch.device`` (from ``"cpu"``, ``"cuda"``, ``"cuda:1"``, a device), or
     ``None`` if it is None (the caller's default)."""
     import torch

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lmvis import checks
+
+if TYPE_CHECKING:
+    from tqdm.std import tqdm
 
 #: Where Colab installs the package from; must match `repository.url` in _config.yml (tested).
 BOOK_REPOSITORY = "https://github.com/large-models-visualized/book"
@@ -60,7 +63,7 @@ def setup(seed: int = 0) -> None:
         pass
 
 
-def progress(iterable: Iterable | None = None, **kwargs: Any):
+def progress(iterable: Iterable | None = None, **kwargs: Any) -> tqdm:
     """A tqdm progress bar whose final line is reproducible.
 
     The bar omits elapsed time and rate, so only the intermediate redraws (separated by
