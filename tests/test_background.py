@@ -92,7 +92,8 @@ def test_kmeans_needs_at_least_one_iteration_and_inertia_checks_its_labels():
         kmeans.kmeans(X, 2, n_iter=0)
     centres, labels, _ = kmeans.kmeans(X, 2, n_iter=1, seed=0)
     assert set(labels.tolist()) == {0, 1}  # one iteration labels every point
-    with pytest.raises(ValueError, match=r"labels must hold values >= 0 and <= 1"):
+    with pytest.raises(ValueError, match=r"labels \(one per row of X.*\) must hold values >= 0 "
+                                         r"and <= 1"):
         kmeans.inertia(X, centres, np.array([0, 1, 2]))
     with pytest.raises(TypeError, match="seed must be an integer"):
         kmeans.kmeans(X, 2, seed=0.5)

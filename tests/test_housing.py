@@ -116,7 +116,7 @@ def test_gradient_descent_accepts_an_in_place_optimizer():
 def test_linear_fits_validate_shapes():
     with pytest.raises(ValueError, match="X must be 2-D"):
         linear.ridge_fit(np.zeros(5), np.zeros(5))
-    with pytest.raises(ValueError, match=r"y must have shape \(5,\), got \(4,\)"):
+    with pytest.raises(ValueError, match=r"y \(one target per row of X\) must have shape \(5,\)"):
         linear.ridge_fit(np.zeros((5, 2)), np.zeros(4))
     with pytest.raises(ValueError, match="alpha must be a number >= 0.0, got -1.0"):
         linear.ridge_fit(np.zeros((5, 2)), np.zeros(5), alpha=-1)
@@ -129,7 +129,7 @@ def test_linear_fits_validate_shapes():
     X[2, 1] = np.nan
     with pytest.raises(ValueError, match="X must contain only finite values, got 1 NaN"):
         linear.ridge_fit(X, np.zeros(5))
-    with pytest.raises(ValueError, match="y must contain only finite values"):
+    with pytest.raises(ValueError, match=r"y \(one target per row of X\) must contain only finite"):
         linear.ridge_fit(np.ones((5, 2)), [0, 1, 2, np.inf, 4])
 
 

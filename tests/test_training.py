@@ -306,10 +306,11 @@ def test_fit_numpy_refuses_nan_inputs_and_a_loss_of_the_wrong_form_up_front():
     before = [p.copy() for p in net.parameters()]
     X_bad = X.copy()
     X_bad[3, 2] = np.nan
-    with pytest.raises(ValueError, match="X_train must contain only finite values, got 1 NaN"):
+    with pytest.raises(ValueError, match=r"X_train \(n, 5 network inputs\) must contain only "
+                                         r"finite values, got 1 NaN"):
         fit_numpy(net, cross_entropy, opt, X_bad, y, X, y, batch_size=5, max_epochs=2,
                   patience=1, progress=False)
-    with pytest.raises(ValueError, match="X_val must contain only finite values"):
+    with pytest.raises(ValueError, match=r"X_val .* must contain only finite values"):
         fit_numpy(net, cross_entropy, opt, X, y, X_bad, y, batch_size=5, max_epochs=2,
                   patience=1, progress=False)
     with pytest.raises(TypeError, match=r"loss_fn\(output, y\) .* must be a sequence .*got float"):
@@ -335,7 +336,8 @@ def test_fit_numpy_rejects_bad_input():
          "lmvis.optim"),
         ({"optimizer": optim.SGD(other.parameters(), lr=0.1)}, ValueError, "net.parameters()"),
         ({"y_train": y[:-1]}, ValueError, "X_train, y_train must have the same length"),
-        ({"X_val": X[:, 0]}, ValueError, "X_val must be 2-D"),
+        ({"X_val": X[:, 0]}, ValueError, r"X_val \(n, 5 network inputs\) must have shape"),
+        ({"X_train": X[:, :4]}, ValueError, r"X_train .* must have shape \(n, 5\), got \(20, 4\)"),
         ({"batch_size": 0}, ValueError, "batch_size must be an integer >= 1"),
         ({"patience": 1.5}, TypeError, "patience must be an integer"),
         ({"seed": -1}, ValueError, "seed must be an integer >= 0"),
