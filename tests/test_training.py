@@ -82,6 +82,26 @@ def test_best_weights_are_restored_when_validation_gets_worse():
     assert restored < hist.val_loss[-1]
 
 
+def test_the_divergence_reference_leaves_the_global_generator_as_it_was():
+    # fit's extra pass over val_loader (the untrained model's loss) iterates a DataLoader,
+    # which draws a seed from torch's global generator: the pass must not shift later draws
+    def run():
+        model = _model()
+        train, val = _loaders()
+        fit(model, torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1),
+            train, val, max_epochs=2, patience=5, progress=False)
+        return torch.rand(3)
+
+    def reference():  # one draw per pass over val (the training loader has its own generator)
+        _model()  # seeds the global generator
+        _, val = _loaders()
+        for _epoch in range(2):
+            list(val)
+        return torch.rand(3)
+
+    assert torch.equal(run(), reference())
+
+
 def test_runs_to_max_epochs_without_patience_triggering():
     model = _model()
     train, val = _loaders()

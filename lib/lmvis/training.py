@@ -204,8 +204,11 @@ def fit(
     device = _resolve_device(model, device)
     model.to(device)
 
-    history = History(initial_val_loss=_mean_loss(model, loss_fn, val_loader, device,
-                                                  "val_loader"))
+    # a DataLoader draws a seed from torch's global generator each time it is iterated: the
+    # extra pass must not shift the numbers that dropout or the caller's code draw after it
+    with torch.random.fork_rng(devices=[]):
+        initial = _mean_loss(model, loss_fn, val_loader, device, "val_loader")
+    history = History(initial_val_loss=initial)
     best_state = copy.deepcopy(model.state_dict())
     bar = _progress(range(1, max_epochs + 1), desc=desc, disable=not progress)
     for _epoch in bar:
