@@ -17,7 +17,8 @@ def test_digits_split_sizes_cover_everything_once():
     assert s.X_train.shape == (len(s.y_train), 64) and s.n_features == 64
     assert s.n_classes == 10 and s.image_shape == (8, 8)
     assert abs(len(s.y_test) - 0.15 * n) <= 10 and abs(len(s.y_val) - 0.15 * n) <= 10
-    assert s.X_train.dtype == np.float32 and s.y_train.dtype == np.int64
+    assert s.X_train.dtype == np.float64 and s.y_train.dtype == np.int64
+    assert load_digits_split(seed=0, dtype=np.float32).X_val.dtype == np.float32
     assert s.X_train.min() >= 0 and s.X_train.max() <= 1
 
 

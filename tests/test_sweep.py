@@ -375,18 +375,21 @@ spec("lmvis.datasets.digits.ImageSplit.images",
      lambda kw: digits.ImageSplit(**image_split()).images(**kw), lambda: {"X": X24()[:, :1]
                                                                           .repeat(4, 1)},
      {"X": Arr(cols=True)}, unswept={"self": "the split"})
+DTYPE = Obj(others=[np.int64, "float16", "no such dtype", None])
 spec("lmvis.datasets.digits.split_dataset", kw_call(digits.split_dataset),
      lambda: {"X": rng().random((12, 4)), "y": np.arange(12) % 2, "image_shape": (2, 2),
-              "val_fraction": 0.25, "test_fraction": 0.25, "seed": 0, "scale": None},
+              "val_fraction": 0.25, "test_fraction": 0.25, "seed": 0, "scale": None,
+              "dtype": np.float32},
      {"X": Arr(shape="skip"), "y": Arr(ints=True, lo=0, rows=True), "image_shape": Ints(1),
       "val_fraction": Real(0.0, 1.0, True, True), "test_fraction": Real(0.0, 0.75, True, True),
-      "seed": Int(0), "scale": Real(0.0, low_open=True, optional=True)},
-     reference=lambda kw: digits.split_dataset(kw["X"], kw["y"], kw["image_shape"]),
+      "seed": Int(0), "scale": Real(0.0, low_open=True, optional=True), "dtype": DTYPE},
+     reference=lambda kw: digits.split_dataset(kw["X"], kw["y"], kw["image_shape"],
+                                               dtype=np.float32),
      errors={"image_shape:str": TypeError})
 spec("lmvis.datasets.digits.load_digits_split", kw_call(digits.load_digits_split),
-     lambda: {"val_fraction": 0.15, "test_fraction": 0.15, "seed": 0},
+     lambda: {"val_fraction": 0.15, "test_fraction": 0.15, "seed": 0, "dtype": np.float64},
      {"val_fraction": Real(0.0, 1.0, True, True), "test_fraction": Real(0.0, 0.85, True, True),
-      "seed": Int(0)}, goods=False)
+      "seed": Int(0), "dtype": DTYPE}, goods=False)
 spec("lmvis.datasets.digits.shift_right", kw_call(digits.shift_right),
      lambda: {"images": rng().random((2, 8, 8)), "pixels": 2},
      {"images": Arr(), "pixels": Int(0, 7)})
@@ -397,12 +400,21 @@ spec("lmvis.datasets.gates.gate_data", kw_call(gates.gate_data), lambda: {"name"
      {"name": Choice(gates.GATES)}, errors={"name:unknown name": ValueError})
 spec("lmvis.datasets.milestones.Milestone", kw_call(milestones.Milestone),
      lambda: {"year": 2020, "name": "GPT-3", "authors": "Brown et al.", "what": "in context",
-              "params": 175e9, "cite": "brown2020language", "tokens": 300e9,
+              "params": 175e9, "cite": "brown2020language", "org": "OpenAI", "tokens": 300e9,
               "params_cite": None},
-     {"year": Int(1900), "name": Text(), "authors": Text(), "what": Text(),
+     {"year": Int(1900), "name": Text(), "authors": Text(), "what": Text(), "org": Text(),
       "params": Real(0.0, low_open=True, optional=True), "cite": Text(),
       "tokens": Real(0.0, low_open=True, optional=True), "params_cite": Text(optional=True)},
      errors={"params:None": ValueError})
+spec("lmvis.datasets.milestones.format_count", kw_call(milestones.format_count),
+     lambda: {"n": 175e9}, {"n": Real(0.0, low_open=True)})
+spec("lmvis.datasets.milestones.source_markdown", kw_call(milestones.source_markdown),
+     lambda: {"m": milestones.MILESTONES[-1]}, {"m": Obj(others=[{"cite": "x"}])}, goods=False)
+spec("lmvis.datasets.milestones.markdown_table", kw_call(milestones.markdown_table),
+     lambda: {"milestones": milestones.MILESTONES[:3]},
+     {"milestones": Obj(others={"names": ["GPT"], "a table row with a |": [
+         milestones.Milestone(2020, "a|b", "x", "y", None, "c", org="o")]})},
+     errors={"milestones:str": TypeError}, goods=False)
 spec("lmvis.datasets.milestones.growth_per_year", kw_call(milestones.growth_per_year),
      lambda: {"year0": 2012, "params0": 60e6, "year1": 2020, "params1": 175e9},
      {"year0": Int(hi=2019), "params0": Real(0.0, low_open=True), "year1": Int(2013),
@@ -602,6 +614,27 @@ spec("lmvis.notebook.progress",
      reference=lambda kw: list(kw["iterable"] or []), goods=False)
 spec("lmvis.notebook.stopwatch", kw_call(notebook.stopwatch), lambda: {"label": "work"},
      {"label": Text()}, goods=False)
+def tiny_animation():
+    from matplotlib.animation import FuncAnimation
+
+    fig, ax = plt.subplots(figsize=(1, 1), dpi=20)
+    (line,) = ax.plot([0, 1], [0, 1])
+    return FuncAnimation(fig, lambda i: line.set_ydata([0, i]), frames=2)
+
+
+def animation_html(kw):
+    try:
+        return notebook.animation_html(**kw)
+    finally:  # a refused call leaves the animation unrendered; matplotlib would warn
+        for a in (kw.get("anim"),):
+            if hasattr(a, "to_jshtml"):
+                a._draw_was_started = True
+
+
+spec("lmvis.notebook.animation_html", animation_html,
+     lambda: {"anim": tiny_animation(), "name": "race"},
+     {"anim": Obj(others=["<div></div>"]), "name": Text(bad=["", "1st", "my race", "a-b"])},
+     unswept={"to_jshtml": "matplotlib's own options"}, goods=False)
 spec("lmvis.notebook.below", kw_call(notebook.below), lambda: {"value": 1e-16, "bound": 1e-12},
      {"value": Real(), "bound": Real(0.0, low_open=True)})
 

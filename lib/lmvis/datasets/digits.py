@@ -12,16 +12,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, DTypeLike
 
 from lmvis import checks
+
+#: The pixels' dtypes a split can have: float64 (the default: the same digits on every CPU)
+#: or float32 (speed).
+PIXEL_DTYPES = (np.float32, np.float64)
 
 
 @dataclass(frozen=True, kw_only=True)
 class ImageSplit:
     """Flattened images and integer labels for the three parts of one seeded split.
 
-    ``X_*`` are float32 arrays (n, d) scaled to [0, 1]; ``y_*`` are int64 arrays (n,);
+    ``X_*`` are float arrays (n, d) scaled to [0, 1], float64 unless asked otherwise; ``y_*``
+    are int64 arrays (n,);
     ``image_shape`` turns one row back into an image, e.g. ``(8, 8)`` or ``(3, 32, 32)``.
     """
 
@@ -78,11 +83,13 @@ def _fractions(val_fraction: float, test_fraction: float) -> tuple[float, float]
 
 def split_dataset(X: ArrayLike, y: ArrayLike, image_shape: Sequence[int], *,
                   val_fraction: float = 0.15, test_fraction: float = 0.15, seed: int = 0,
-                  scale: float | None = None) -> ImageSplit:
+                  scale: float | None = None, dtype: DTypeLike = np.float64) -> ImageSplit:
     """Seeded, stratified train / validation / test split of images ``X`` (n, d) or (n, *shape).
 
     Every class keeps (up to rounding) the same proportion in each part, and the parts are
     disjoint. ``scale`` divides the pixels (default: the largest pixel value), giving [0, 1].
+    ``dtype`` of the pixels: float64 by default, so that models trained on them in float64
+    print the same digits on every CPU; float32 for speed.
     """
     X = checks.array("X (n images)", X, min_ndim=2)
     image_shape = checks.integers("image_shape", image_shape, minimum=1, min_length=1)
@@ -94,6 +101,7 @@ def split_dataset(X: ArrayLike, y: ArrayLike, image_shape: Sequence[int], *,
     y = checks.array("y (labels, non-negative integers)", y, shape=(len(X),), kind="int",
                      minimum=0)
     val_fraction, test_fraction = _fractions(val_fraction, test_fraction)
+    dtype = checks.dtype("dtype", dtype, PIXEL_DTYPES)
     counts = np.bincount(y)
     rare = np.flatnonzero((counts > 0) & (counts < 3))
     if len(rare):
@@ -112,7 +120,7 @@ def split_dataset(X: ArrayLike, y: ArrayLike, image_shape: Sequence[int], *,
     train = rng.permutation(train)
 
     def part(idx):
-        return (X[idx] / scale).astype(np.float32), y[idx].astype(np.int64)
+        return (X[idx] / scale).astype(dtype), y[idx].astype(np.int64)
 
     (X_train, y_train), (X_val, y_val), (X_test, y_test) = part(train), part(val), part(test)
     return ImageSplit(X_train=X_train, y_train=y_train, X_val=X_val, y_val=y_val, X_test=X_test,
@@ -120,15 +128,16 @@ def split_dataset(X: ArrayLike, y: ArrayLike, image_shape: Sequence[int], *,
 
 
 def load_digits_split(val_fraction: float = 0.15, test_fraction: float = 0.15,
-                      seed: int = 0) -> ImageSplit:
+                      seed: int = 0, dtype: DTypeLike = np.float64) -> ImageSplit:
     """scikit-learn's 8×8 digits (offline), split with :func:`split_dataset`, pixels / 16."""
     _fractions(val_fraction, test_fraction)  # checked before the data are loaded
     checks.integer("seed", seed, minimum=0)
+    checks.dtype("dtype", dtype, PIXEL_DTYPES)
     from sklearn.datasets import load_digits
 
     data = load_digits()
     return split_dataset(data.data, data.target, (8, 8), val_fraction=val_fraction,
-                         test_fraction=test_fraction, seed=seed, scale=16.0)
+                         test_fraction=test_fraction, seed=seed, scale=16.0, dtype=dtype)
 
 
 # --- Moving digits: the shift that breaks a hand-written rule, and augmentation ------------
