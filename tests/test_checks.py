@@ -11,6 +11,13 @@ def test_integer_accepts_python_and_numpy_integers():
     assert checks.integer("n", 3) == 3
     got = checks.integer("n", np.int64(3), minimum=1)
     assert got == 3 and type(got) is int
+    # and the number inside a 0-d array or tensor, as `t.abs().max()` gives it
+    assert checks.integer("n", np.array(3)) == checks.integer("n", torch.tensor(3)) == 3
+    assert type(checks.real("d", torch.tensor(1e-16, dtype=torch.float64))) is float
+    with pytest.raises(TypeError, match="n must be an integer, got bool"):
+        checks.integer("n", torch.tensor(True))
+    with pytest.raises(TypeError, match="d must be a real number, got ndarray"):
+        checks.real("d", np.array([1.0]))  # one element, but not a scalar
 
 
 @pytest.mark.parametrize("bad", [3.0, "3", True, np.bool_(True), None, [3]])

@@ -62,6 +62,7 @@ def test_progress_final_line_has_no_timing(capsys):
 def test_below_prints_the_checked_bound_and_refuses_a_false_claim():
     assert lmvis.below(6.7e-16, 1e-12) == lmvis.below(np.float64(8.9e-16), 1e-12) == "< 1e-12"
     assert lmvis.below(0.0, 1e-8) == "< 1e-08" and lmvis.below(0.1, 0.5) == "< 0.5"
+    assert lmvis.below(torch.tensor(0.0), 1e-12) == "< 1e-12"  # what (a - b).abs().max() gives
     with pytest.raises(AssertionError, match=r"below 1e-12, got 2e-12"):
         lmvis.below(2e-12, 1e-12)
     for bad in (float("nan"), float("inf")):  # no measurement

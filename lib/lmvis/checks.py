@@ -5,9 +5,10 @@ ndarray, a tuple) and otherwise raises ``TypeError`` (wrong kind of thing) or ``
 (right kind, wrong value) with a message that names the argument, what was expected and what
 was given, e.g. ``n_iter must be an integer >= 1, got 0``.
 
-NumPy scalars are accepted wherever Python numbers are (``np.int64(3)`` is an integer);
-``bool`` is never a number here, strings are never parsed into numbers, and a lone string is
-never taken for a sequence of characters. NaN is never accepted as a number.
+NumPy scalars, and 0-d arrays and tensors, are accepted wherever Python numbers are
+(``np.int64(3)`` and ``torch.tensor(3)`` are integers); ``bool`` is never a number here,
+strings are never parsed into numbers, and a lone string is never taken for a sequence of
+characters. NaN is never accepted as a number.
 """
 
 from __future__ import annotations
@@ -48,9 +49,17 @@ def _outside(value, minimum, maximum, low_open: bool = False, high_open: bool = 
     return bool(too_low or too_high)
 
 
+def _scalar(value: Any) -> Any:
+    """The number inside a 0-d NumPy array or torch tensor (e.g. ``tensor.abs().max()``)."""
+    if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+        return value.item()
+    return value
+
+
 def integer(name: str, value: Any, *, minimum: int | None = None,
             maximum: int | None = None) -> int:
     """``value`` as a Python int, checked against ``minimum <= value <= maximum``."""
+    value = _scalar(value)
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {_show(value)}")
     value = int(value)
@@ -73,6 +82,7 @@ def real(
 
     ``low_open`` / ``high_open`` make a bound strict (``minimum < value``).
     """
+    value = _scalar(value)
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {_show(value)}")
     value = float(value)
