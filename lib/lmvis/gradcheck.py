@@ -11,8 +11,7 @@ from lmvis import checks
 
 
 def _value(f: Callable, x: np.ndarray) -> float:
-    out = f(x)
-    return checks.real("f(x)", np.asarray(out)[()] if np.ndim(out) == 0 else out, finite=False)
+    return checks.real("f(x)", f(x), finite=False)
 
 
 def numerical_grad(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6

@@ -12,7 +12,6 @@ which is the column-vector form δ_l = (W_{l+1}ᵀ δ_{l+1}) ⊙ σ′(z_l) tran
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -54,11 +53,8 @@ class MLP:
             init = "he" if activation in ("relu", "leaky_relu") else "xavier"
         if isinstance(init, str):
             init = checks.choice("init", init, INITS)
-        elif isinstance(init, numbers.Real) and not isinstance(init, bool):
-            init = checks.real("init (a constant for every weight)", init)
         else:
-            raise TypeError(f"init must be one of {list(INITS)} or a number, got "
-                            f"{type(init).__name__} {init!r}")
+            init = checks.real(f"init (one of {list(INITS)} or a constant for every weight)", init)
         self.init = init
         rng = np.random.default_rng(checks.integer("seed", seed, minimum=0))
         self.params: list[tuple[np.ndarray, np.ndarray]] = []
