@@ -13,8 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lmvis import checks
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,18 @@ class Milestone:
     org: str  # where the work was done (the first authors' laboratory or company)
     tokens: float | None = None  # training tokens, where the paper states them
     params_cite: str | None = None  # where the count is stated, if not in ``cite`` itself
+
+    def __post_init__(self):
+        checks.integer("year", self.year, minimum=1900)
+        for name in ("name", "authors", "what", "cite", "org"):
+            checks.text(name, getattr(self, name))
+        for name in ("params", "tokens"):
+            if getattr(self, name) is not None:
+                checks.real(name, getattr(self, name), minimum=0.0, low_open=True)
+        if self.params_cite is not None:
+            checks.text("params_cite", self.params_cite)
+        if self.tokens is not None and self.params is None:
+            raise ValueError("params must be given when tokens is, got params=None")
 
 
 MILESTONES: tuple[Milestone, ...] = (
@@ -103,7 +119,7 @@ MILESTONES: tuple[Milestone, ...] = (
 )
 
 
-def milestones_table():
+def milestones_table() -> pd.DataFrame:
     """The milestones as a pandas DataFrame (one row each, in chronological order)."""
     import pandas as pd
 
@@ -123,12 +139,6 @@ def format_count(n: float) -> str:
         if n >= scale:
             return f"{n / scale:.3g} {unit}"
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _milestone(name: str, m) -> Milestone:
-    if not isinstance(m, Milestone):
-        raise TypeError(f"{name} must be a Milestone, got {type(m).__name__}")
-    return m
 
 
 #: Author-year text of every source above, as the HTML book prints it and as
@@ -168,7 +178,7 @@ def source_markdown(m: Milestone) -> str:
     link to the bibliography entry, and JupyterLab and Colab show the author and year. Where
     the parameter count comes from another source, that source is named too.
     """
-    m = _milestone("m", m)
+    m = checks.instance("m", m, Milestone, "a Milestone")
     text = f"[{CITATION_TEXT[m.cite]}](#{m.cite})"
     if m.params_cite is not None:
         text += f"; count from [{CITATION_TEXT[m.params_cite]}](#{m.params_cite})"
@@ -183,20 +193,21 @@ def markdown_table(milestones: Sequence[Milestone] = MILESTONES) -> str:
     """
     rows = ["| year | name | where | what | parameters | source |",
             "|---|---|---|---|---|---|"]
-    for i, m in enumerate(milestones):
-        m = _milestone(f"milestones[{i}]", m)
+    for i, m in enumerate(checks.sequence("milestones", milestones)):
+        m = checks.instance(f"milestones[{i}]", m, Milestone, "a Milestone")
         size = "" if m.params is None else format_count(m.params)
         cells = [str(m.year), m.name, m.org, m.what, size, source_markdown(m)]
         if any("|" in c for c in cells):
-            raise ValueError(f"{m.name}: a field contains '|', which would break the table")
+            raise ValueError(f"milestones[{i}] ({m.name}) must have no field with a '|', which "
+                             f"would break the table")
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows) + "\n"
 
 
 def growth_per_year(year0: int, params0: float, year1: int, params1: float) -> float:
     """Average multiplicative growth per year between two (year, parameter count) points."""
-    if year1 <= year0:
-        raise ValueError(f"year1 must be after year0, got {year0} and {year1}")
-    if params0 <= 0 or params1 <= 0:
-        raise ValueError(f"parameter counts must be positive, got {params0} and {params1}")
+    year0 = checks.integer("year0", year0)
+    year1 = checks.integer(f"year1 (after year0 = {year0})", year1, minimum=year0 + 1)
+    params0 = checks.real("params0 (a parameter count)", params0, minimum=0.0, low_open=True)
+    params1 = checks.real("params1 (a parameter count)", params1, minimum=0.0, low_open=True)
     return float((params1 / params0) ** (1.0 / (year1 - year0)))
