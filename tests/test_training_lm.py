@@ -20,12 +20,13 @@ from lmvis.training import (
 def test_windows_start_where_allowed_and_targets_are_the_next_tokens():
     ids = torch.arange(100)
     starts = torch.tensor([0, 10, 50])
-    x, y = lm_windows(ids, starts, 64, 8, torch.Generator().manual_seed(0))
+    x, y = lm_windows(ids, starts, batch_size=64, length=8,
+                      generator=torch.Generator().manual_seed(0))
     assert x.shape == y.shape == (64, 8)
     assert set(x[:, 0].tolist()) == {0, 10, 50}
     assert torch.equal(y[:, :-1], x[:, 1:]) and torch.equal(y[:, -1], x[:, -1] + 1)
     with pytest.raises(ValueError, match="window of length"):
-        lm_windows(ids, torch.tensor([95]), 2, 8)
+        lm_windows(ids, torch.tensor([95]), batch_size=2, length=8)
 
 
 def test_examples_pad_with_ignored_targets_and_reject_overlong_sequences():
@@ -67,7 +68,7 @@ def _toy():
     return model, ids, torch.arange(0, 150)
 
 
-def test_the_first_step_equals_one_adamw_step_written_out():
+def test_the_loop_equals_adamw_steps_written_out():
     model, ids, starts = _toy()
     ref = GPT(model.config).double()
     ref.load_state_dict(model.state_dict())
@@ -79,7 +80,7 @@ def test_the_first_step_equals_one_adamw_step_written_out():
     for t in range(5):
         for group in opt.param_groups:
             group["lr"] = 0.01 * schedule(t)
-        x, y = lm_windows(ids, starts, 4, 8, g)
+        x, y = lm_windows(ids, starts, batch_size=4, length=8, generator=g)
         loss = F.cross_entropy(ref(x)[0].reshape(-1, 5), y.reshape(-1))
         opt.zero_grad()
         loss.backward()

@@ -199,8 +199,11 @@ def fit(
     _check_loader("val_loader", val_loader)
     max_epochs = checks.integer("max_epochs", max_epochs, minimum=1)
     patience = checks.integer("patience", patience, minimum=1)
+    min_lr_factor = checks.real("min_lr_factor", min_lr_factor, minimum=0, maximum=1)
     progress = checks.boolean("progress", progress)
     desc = checks.text("desc", desc)
+    if quantum is not None:
+        checks.real("quantum", quantum, minimum=0, low_open=True)
     device = _resolve_device(model, device)
     model.to(device)
 
@@ -403,7 +406,8 @@ def _check_numpy_training(net: Any, loss_fn: Any, optimizer: Any, X: ArrayLike, 
 # --- Language models (chapter 9): windows of a token stream, AdamW, warm-up and cosine -----
 
 
-def lm_windows(ids, starts, batch_size: int, length: int, generator=None):
+def lm_windows(ids: torch.Tensor, starts: torch.Tensor, *, batch_size: int, length: int,
+               generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """A batch of ``batch_size`` windows of ``ids`` that begin at positions drawn from ``starts``.
 
     ids: (N,) long tensor (a token stream); starts: (S,) long tensor of allowed first positions.
@@ -417,6 +421,8 @@ def lm_windows(ids, starts, batch_size: int, length: int, generator=None):
     checks.tensor("starts", starts, ndim=1, kind="int")
     batch_size = checks.integer("batch_size", batch_size, minimum=1)
     length = checks.integer("length", length, minimum=1)
+    if generator is not None:
+        checks.instance("generator", generator, torch.Generator)
     if len(starts) == 0 or int(starts.min()) < 0 or int(starts.max()) + length >= len(ids):
         raise ValueError(f"starts must be non-empty positions s with s + length < len(ids) = "
                          f"{len(ids)}, so that a window of length + 1 = {length + 1} fits")
@@ -425,7 +431,8 @@ def lm_windows(ids, starts, batch_size: int, length: int, generator=None):
     return w[:, :-1], w[:, 1:]
 
 
-def lm_examples(sequences, length: int, pad: int = 0):
+def lm_examples(sequences: Iterable[Iterable[int]], length: int, pad: int = 0
+                ) -> tuple[torch.Tensor, torch.Tensor]:
     """Whole sequences as one padded batch: (inputs (N, length), targets (N, length)).
 
     Sequence ``s`` (a list of ids, e.g. start-of-poem, the poem, end-of-poem) gives inputs
@@ -436,8 +443,9 @@ def lm_examples(sequences, length: int, pad: int = 0):
 
 
     length = checks.integer("length", length, minimum=1)
-    if not isinstance(sequences, list | tuple) or not sequences:
-        raise ValueError("sequences must be a non-empty list of lists of ids")
+    pad = checks.integer("pad", pad, minimum=0)
+    sequences = [checks.integers(f"sequences[{i}]", s, minimum=0)
+                 for i, s in enumerate(checks.sequence("sequences", sequences, min_length=1))]
     inputs = torch.full((len(sequences), length), pad, dtype=torch.long)
     targets = torch.full((len(sequences), length), -100, dtype=torch.long)
     for i, s in enumerate(sequences):
@@ -449,7 +457,8 @@ def lm_examples(sequences, length: int, pad: int = 0):
     return inputs, targets
 
 
-def lm_loss(model, inputs, targets, batch_size: int = 64) -> float:
+def lm_loss(model: torch.nn.Module, inputs: torch.Tensor, targets: torch.Tensor,
+            batch_size: int = 64) -> float:
     """Mean cross-entropy in nats per scored target (targets of -100 are skipped), no gradients.
 
     ``model(inputs)`` must return logits (B, T, V), or a tuple whose first element they are.
@@ -459,6 +468,7 @@ def lm_loss(model, inputs, targets, batch_size: int = 64) -> float:
     import torch.nn.functional as F
 
 
+    checks.instance("model", model, torch.nn.Module)
     checks.tensor("inputs", inputs, ndim=2, kind="int")
     checks.tensor("targets", targets, ndim=2, kind="int")
     if inputs.shape != targets.shape:
@@ -482,7 +492,7 @@ def lm_loss(model, inputs, targets, batch_size: int = 64) -> float:
     return total / count
 
 
-def quantize_(parameters, quantum: float) -> None:
+def quantize_(parameters: Iterable[torch.Tensor], quantum: float) -> None:
     """Round every parameter, in place, to the nearest multiple of ``quantum`` (a power of 2).
 
     Dividing and multiplying by a power of two is exact, so this rounding is the same on every
@@ -500,12 +510,15 @@ def quantize_(parameters, quantum: float) -> None:
     quantum = checks.real("quantum", quantum, minimum=0, low_open=True)
     if math.frexp(quantum)[0] != 0.5:
         raise ValueError(f"quantum must be a power of two (e.g. 2**-20), got {quantum!r}")
+    params = checks.sequence("parameters", parameters)
+    for i, p in enumerate(params):
+        checks.tensor(f"parameters[{i}]", p)
     with torch.no_grad():
-        for p in parameters:
+        for p in params:
             p.copy_(torch.round(p / quantum) * quantum + 0.0)  # + 0.0 turns -0.0 into 0.0
 
 
-@dataclass
+@dataclass(kw_only=True)
 class LMRun:
     """What :func:`train_language_model` records: the loss of every step's batch, its learning
     rate, the validation losses at ``eval_steps`` and copies of the weights at chosen steps."""
@@ -517,24 +530,31 @@ class LMRun:
     snapshots: dict = field(default_factory=dict)
 
 
-def adamw_for(model, lr: float, weight_decay: float = 0.1, betas=(0.9, 0.99)):
+def adamw_for(model: torch.nn.Module, lr: float, weight_decay: float = 0.1,
+              betas: tuple[float, float] = (0.9, 0.99)) -> torch.optim.AdamW:
     """AdamW with weight decay on the weight matrices and embeddings only, as in GPT-2 (biases
     and LayerNorm gains are not decayed). A tied matrix appears once."""
     import torch
 
+    checks.instance("model", model, torch.nn.Module)
+    lr = checks.real("lr", lr, minimum=0, low_open=True)
+    weight_decay = checks.real("weight_decay", weight_decay, minimum=0)
+    b1, b2 = (checks.real(f"betas[{i}]", b, minimum=0, maximum=1, high_open=True)
+              for i, b in enumerate(checks.sequence("betas", betas, length=2)))
     params = list(model.parameters())  # shared (tied) tensors appear once
     decay = [p for p in params if p.dim() >= 2]
     no_decay = [p for p in params if p.dim() < 2]
     return torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
-                              {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=betas)
+                              {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(b1, b2))
 
 
-def train_language_model(model, ids, starts, *, steps: int, batch_size: int, length: int,
-                         lr: float, warmup: int, min_lr_factor: float = 0.1,
-                         weight_decay: float = 0.1, grad_clip: float = 1.0, seed: int = 0,
-                         quantum: float | None = None, eval_fn=None, eval_every: int = 0,
-                         snapshot_steps=(), progress: bool = True,
-                         desc: str = "training") -> LMRun:
+def train_language_model(model: torch.nn.Module, ids: torch.Tensor, starts: torch.Tensor, *,
+                         steps: int, batch_size: int, length: int, lr: float, warmup: int,
+                         min_lr_factor: float = 0.1, weight_decay: float = 0.1,
+                         grad_clip: float = 1.0, seed: int = 0, quantum: float | None = None,
+                         eval_fn: Callable[[torch.nn.Module], float] | None = None,
+                         eval_every: int = 0, snapshot_steps: Iterable[int] = (),
+                         progress: bool = True, desc: str = "training") -> LMRun:
     """Train a next-token model on windows of ``ids``: AdamW, linear warm-up, cosine decay.
 
     Each of ``steps`` steps draws ``batch_size`` windows of ``length`` tokens that start at
@@ -551,24 +571,32 @@ def train_language_model(model, ids, starts, *, steps: int, batch_size: int, len
 
     from lmvis.schedules import warmup_cosine
 
-    if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    checks.instance("model", model, torch.nn.Module)
     steps = checks.integer("steps", steps, minimum=1)
+    warmup = checks.integer(f"warmup (fewer than steps = {steps})", warmup, minimum=0,
+                            maximum=steps - 1)
+    min_lr_factor = checks.real("min_lr_factor", min_lr_factor, minimum=0, maximum=1)
+    progress = checks.boolean("progress", progress)
+    desc = checks.text("desc", desc)
+    if quantum is not None:
+        checks.real("quantum", quantum, minimum=0, low_open=True)
     eval_every = checks.integer("eval_every", eval_every, minimum=0)
     checks.real("grad_clip", grad_clip, minimum=0, low_open=True)
     if eval_every and eval_fn is None:
         raise ValueError("eval_every needs an eval_fn(model) to call")
     if eval_fn is not None:
         checks.is_callable("eval_fn", eval_fn)
-    snapshot_steps = {checks.integer("each snapshot step", s, minimum=0, maximum=steps)
-                      for s in snapshot_steps}
+    snapshot_steps = set(checks.integers("snapshot_steps", snapshot_steps, minimum=0))
+    if snapshot_steps and max(snapshot_steps) > steps:
+        raise ValueError(f"snapshot_steps must lie in [0, steps = {steps}], got "
+                         f"{sorted(snapshot_steps)}")
     optimizer = adamw_for(model, lr, weight_decay)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, warmup_cosine(warmup, steps, min_lr_factor))
     generator = torch.Generator().manual_seed(checks.integer("seed", seed, minimum=0))
     run = LMRun()
 
-    def keep(step):
+    def keep(step: int) -> None:
         if step in snapshot_steps:
             copies = {}  # a tied matrix stays one tensor in the copy
             run.snapshots[step] = {
@@ -581,7 +609,8 @@ def train_language_model(model, ids, starts, *, steps: int, batch_size: int, len
     model.train()
     bar = _progress(range(1, steps + 1), desc=desc, disable=not progress)
     for step in bar:
-        inputs, targets = lm_windows(ids, starts, batch_size, length, generator)
+        inputs, targets = lm_windows(ids, starts, batch_size=batch_size, length=length,
+                                     generator=generator)
         out = model(inputs)
         logits = out[0] if isinstance(out, tuple) else out  # (B, T, V)
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))

@@ -19,7 +19,10 @@ from lmvis.landscapes import LANDSCAPES, OPTIMIZERS, Trajectory, run
 
 if TYPE_CHECKING:
     import ipywidgets
+    import torch
     from matplotlib.axes import Axes
+
+    from lmvis.tokenizers import CharTokenizer
 
 __all__ = [
     "SLIDERS", "explore", "explore_figure", "explorer", "attention_row", "attention_view",
@@ -152,40 +155,52 @@ def attention_view(layer_weights: Sequence[ArrayLike], tokens: Sequence[object]
 POEM_SLIDERS = {"temperature": (0.1, 2.0), "top_k": (0, 100), "seed": (0, 99)}
 
 
-def continue_poem(model, tokenizer, prompt: str = "", temperature: float = 1.0, top_k: int = 0,
-                  seed: int = 0) -> tuple[str, str]:
+def continue_poem(model: torch.nn.Module, tokenizer: CharTokenizer, prompt: str = "", *,
+                  temperature: float = 1.0, top_k: int = 0, seed: int = 0) -> tuple[str, str]:
     """The poem writer's callback: (the poem, a note on what was changed to make it run).
 
     Never raises on a slider's value or on what a reader types: the temperature is clipped into
-    ``POEM_SLIDERS``, top_k into [0, vocabulary] (0 = all tokens), the prompt loses line breaks
-    and spaces and is cut to 40 characters, and characters outside the vocabulary are written
-    as □ (the model reads them as ``<unk>``).
+    ``POEM_SLIDERS`` (±inf too; NaN is refused, no slider gives it), top_k into [0, vocabulary]
+    (0 = all tokens), the prompt loses line breaks and spaces and is cut to 40 characters, and
+    characters outside the vocabulary are written as □ (the model reads them as ``<unk>``).
     """
     import torch
 
     from lmvis.datasets.poems import write_poems
 
+    from lmvis.tokenizers import CharTokenizer
+
+    checks.instance("tokenizer", tokenizer, CharTokenizer)
     notes = []
-    text = "".join(str(prompt).split())
+    text = "".join(checks.text("prompt", prompt).split())
     if len(text) > 40:
         text, _ = text[:40], notes.append("prompt cut to 40 characters")
     unknown = sorted({c for c in text if c not in tokenizer})
     if unknown:
         notes.append(f"not in the vocabulary, shown as □: {''.join(unknown)}")
     lo, hi = POEM_SLIDERS["temperature"]
-    t = float(np.clip(float(temperature), lo, hi)) if np.isfinite(temperature) else 1.0
-    k = int(np.clip(int(top_k), 0, tokenizer.vocab_size))
-    g = torch.Generator().manual_seed(int(abs(int(seed))))
+    t = checks.real("temperature", temperature, finite=False)  # a number; then made usable
+    t = float(np.clip(t, lo, hi))
+    k = int(np.clip(checks.integer("top_k", top_k), 0, tokenizer.vocab_size))
+    g = torch.Generator().manual_seed(abs(checks.integer("seed", seed)))
     poem = write_poems(model, tokenizer, 1, text, temperature=t, top_k=k or None, generator=g)[0]
     return poem, "; ".join(notes)
 
 
-def poem_view(model, tokenizer):  # pragma: no cover - thin UI shell
+def poem_view(model: torch.nn.Module, tokenizer: CharTokenizer
+              ) -> ipywidgets.interactive:  # pragma: no cover - thin UI shell
     """A prompt box and sliders for temperature, top-k and seed over :func:`continue_poem`."""
     import ipywidgets as widgets
 
-    def show(prompt, temperature, top_k, seed):
-        poem, note = continue_poem(model, tokenizer, prompt, temperature, top_k, seed)
+    from lmvis.datasets.poems import write_poems
+    from lmvis.tokenizers import CharTokenizer
+
+    checks.instance("tokenizer", tokenizer, CharTokenizer)
+    write_poems(model, tokenizer, 1)  # fails now, naming the argument, rather than in a slider
+
+    def show(prompt: str, temperature: float, top_k: int, seed: int) -> None:
+        poem, note = continue_poem(model, tokenizer, prompt, temperature=temperature,
+                                   top_k=top_k, seed=seed)
         print(poem.replace("。", "。\n"))
         if note:
             print(f"({note})")

@@ -9,9 +9,19 @@ Colab without any Chinese font installed.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from lmvis import checks
+
+if TYPE_CHECKING:
+    import matplotlib.axes
+    import matplotlib.figure
+
+    from lmvis.training import LMRun
 
 __all__ = [
     "CJK_FONT", "cjk_family", "plot_lm_curves", "plot_char_attention", "plot_next_char_panels",
@@ -36,14 +46,14 @@ def cjk_family() -> list[str]:
     return ["DejaVu Sans", _registered[0]]
 
 
-def _array(x, ndim, name):
-    a = np.asarray(x.detach().cpu() if hasattr(x, "detach") else x, dtype=float)
-    if a.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} dimensions, got shape {a.shape}")
-    return a
+def _array(x: Any, ndim: int, name: str) -> np.ndarray:
+    x = x.detach().cpu().numpy() if hasattr(x, "detach") else x
+    return checks.array(name, x, ndim=ndim)
 
 
-def plot_lm_curves(runs: dict, baselines: dict, ax=None, smooth: int = 25, title=None):
+def plot_lm_curves(runs: dict[str, LMRun], baselines: dict[str, float], *,
+                   ax: matplotlib.axes.Axes | None = None, smooth: int = 25,
+                   title: str | None = None) -> matplotlib.axes.Axes:
     """Training loss (a moving average of ``smooth`` steps) and validation loss of each run,
     with each baseline's validation loss as a horizontal line. Returns the Axes.
 
@@ -51,6 +61,14 @@ def plot_lm_curves(runs: dict, baselines: dict, ax=None, smooth: int = 25, title
     """
     import matplotlib.pyplot as plt
 
+    from lmvis.training import LMRun
+
+    checks.instance("runs", runs, dict)
+    checks.instance("baselines", baselines, dict)
+    for label, run in runs.items():
+        checks.instance(f"runs[{label!r}]", run, LMRun)
+    baselines = {k: checks.real(f"baselines[{k!r}]", v) for k, v in baselines.items()}
+    smooth = checks.integer("smooth", smooth, minimum=1)
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4.2))
     for i, (label, run) in enumerate(runs.items()):
@@ -72,7 +90,8 @@ def plot_lm_curves(runs: dict, baselines: dict, ax=None, smooth: int = 25, title
     return ax
 
 
-def plot_char_attention(layer_weights, chars, size: float = 3.2, title=None):
+def plot_char_attention(layer_weights: Sequence[Any], chars: Sequence[str], size: float = 3.2,
+                        title: str | None = None) -> matplotlib.figure.Figure:
     """A layers × heads grid of attention maps over one text, labelled by its characters.
 
     layer_weights: list (one per layer) of (n_heads, T, T) arrays; chars: T labels. Returns the
@@ -80,13 +99,15 @@ def plot_char_attention(layer_weights, chars, size: float = 3.2, title=None):
     """
     import matplotlib.pyplot as plt
 
-    layers = [_array(w, 3, "each layer's weights") for w in layer_weights]
-    if not layers:
-        raise ValueError("layer_weights must hold at least one layer")
+    layers = [_array(w, 3, f"layer_weights[{i}]") for i, w in
+              enumerate(checks.sequence("layer_weights", layer_weights, min_length=1))]
     n_heads, T, _ = layers[0].shape
-    chars = [str(c) for c in chars]
+    if any(w.shape != layers[0].shape for w in layers):
+        raise ValueError(f"layer_weights must share one shape, got {[w.shape for w in layers]}")
+    chars = [checks.text(f"chars[{i}]", c) for i, c in enumerate(checks.sequence("chars", chars))]
+    size = checks.real("size", size, minimum=0, low_open=True)
     if len(chars) != T:
-        raise ValueError(f"{len(chars)} labels for {T} positions")
+        raise ValueError(f"chars: {len(chars)} labels for {T} positions")
     family = cjk_family()
     fig, axes = plt.subplots(len(layers), n_heads, figsize=(size * n_heads, size * len(layers)),
                              squeeze=False, constrained_layout=True)
@@ -104,7 +125,8 @@ def plot_char_attention(layer_weights, chars, size: float = 3.2, title=None):
     return fig
 
 
-def plot_next_char_panels(panels, tokens, top: int = 8, title=None):
+def plot_next_char_panels(panels: Sequence[tuple[str, Any]], tokens: Sequence[str], top: int = 8,
+                          title: str | None = None) -> matplotlib.figure.Figure:
     """One bar chart per panel of the ``top`` most likely next characters.
 
     panels: list of ``(label, probs (V,))``; tokens: the vocabulary's V display strings. Each
@@ -112,15 +134,17 @@ def plot_next_char_panels(panels, tokens, top: int = 8, title=None):
     """
     import matplotlib.pyplot as plt
 
-    if not panels:
-        raise ValueError("panels must hold at least one (label, probs) pair")
+    panels = [checks.sequence(f"panels[{i}]", p, length=2) for i, p in
+              enumerate(checks.sequence("panels", panels, min_length=1))]
+    tokens = [checks.text(f"tokens[{i}]", t) for i, t in enumerate(checks.sequence("tokens", tokens))]
+    top = checks.integer("top", top, minimum=1)
     family = cjk_family()
     fig, axes = plt.subplots(1, len(panels), figsize=(2.4 * len(panels), 2.8), sharey=True,
                              squeeze=False, constrained_layout=True)
     for ax, (label, probs) in zip(axes[0], panels, strict=True):
-        p = _array(probs, 1, "probs")
+        p = _array(probs, 1, "panels: probs")
         if len(p) != len(tokens):
-            raise ValueError(f"probs has {len(p)} entries for {len(tokens)} tokens")
+            raise ValueError(f"panels: probs has {len(p)} entries for {len(tokens)} tokens")
         order = np.argsort(-p, kind="stable")[:top]
         entropy = -float(np.sum(p[p > 0] * np.log(p[p > 0])))
         ax.bar(range(len(order)), p[order], color="C0")
@@ -138,16 +162,23 @@ def _poem_lines(text: str) -> str:
     return text.replace("。", "。\n").rstrip("\n")
 
 
-def plot_poem_grid(texts, row_labels, col_labels, title=None, size=(2.6, 2.2)):
+def plot_poem_grid(texts: Sequence[Sequence[str]], row_labels: Sequence[str],
+                   col_labels: Sequence[str], *, title: str | None = None,
+                   size: tuple[float, float] = (2.6, 2.2)) -> matplotlib.figure.Figure:
     """Poems set as text in a grid of panels: ``texts[i][j]`` under row and column labels.
 
     Returns the Figure.
     """
     import matplotlib.pyplot as plt
 
+    row_labels = checks.sequence("row_labels", row_labels, min_length=1)
+    col_labels = checks.sequence("col_labels", col_labels, min_length=1)
     n_rows, n_cols = len(row_labels), len(col_labels)
-    if len(texts) != n_rows or any(len(r) != n_cols for r in texts):
-        raise ValueError(f"texts must be {n_rows} rows of {n_cols} strings")
+    texts = [[checks.text(f"texts[{i}][{j}]", t) for j, t in
+              enumerate(checks.sequence(f"texts[{i}]", row, length=n_cols))]
+             for i, row in enumerate(checks.sequence("texts", texts, length=n_rows))]
+    size = tuple(checks.real(f"size[{i}]", v, minimum=0, low_open=True)
+                 for i, v in enumerate(checks.sequence("size", size, length=2)))
     family = cjk_family()
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(size[0] * n_cols, size[1] * n_rows),
                              squeeze=False, constrained_layout=True)
@@ -164,13 +195,19 @@ def plot_poem_grid(texts, row_labels, col_labels, title=None, size=(2.6, 2.2)):
     return fig
 
 
-def plot_run_lengths(groups: dict, ax=None, title=None):
+def plot_run_lengths(groups: dict[str, Sequence[int]], ax: matplotlib.axes.Axes | None = None,
+                     title: str | None = None) -> matplotlib.axes.Axes:
     """Histograms (as step lines) of the longest shared run of each text, one line per group.
 
     groups: ``{label: list of run lengths}``. Returns the Axes.
     """
     import matplotlib.pyplot as plt
 
+    checks.instance("groups", groups, dict)
+    groups = {k: checks.integers(f"groups[{k!r}]", v, minimum=0, min_length=1)
+              for k, v in groups.items()}
+    if not groups:
+        raise ValueError("groups must hold at least one group")
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 3.4))
     top = max((max(v) for v in groups.values() if len(v)), default=1)
