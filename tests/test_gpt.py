@@ -119,7 +119,7 @@ def test_bad_configurations_and_inputs_raise_clear_errors():
         kwargs[field] = 0
         with pytest.raises(ValueError, match=f"{field} must be an integer >= 1"):
             GPTConfig(**kwargs)
-    with pytest.raises(TypeError, match="config must be a GPTConfig"):
+    with pytest.raises(TypeError, match="config must be an instance of lmvis.gpt.GPTConfig"):
         GPT({"vocab_size": 10})
     model = _model(GPTConfig(10, 4, 8, 1, 2))
     with pytest.raises(ValueError, match="empty prompt"):
@@ -132,7 +132,7 @@ def test_bad_configurations_and_inputs_raise_clear_errors():
         model.generate([1], 3, top_k=0)
     with pytest.raises(ValueError, match=r"token ids must lie in \[0, 10\)"):
         model.generate([1, 10], 3)
-    with pytest.raises(ValueError, match="idx must have 1 to context=4 positions"):
+    with pytest.raises(ValueError, match="idx must be .batch >= 1, 1 to context=4 positions"):
         model(torch.zeros(1, 5, dtype=torch.long))
     with pytest.raises(TypeError, match="idx must be an integer tensor"):
         model(torch.zeros(1, 3))

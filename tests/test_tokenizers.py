@@ -62,7 +62,7 @@ def test_constructor_and_decode_reject_bad_input():
         CharTokenizer([UNK_GLYPH])
     with pytest.raises(TypeError, match="text must be a str"):
         CharTokenizer(["a"]).encode(3)
-    with pytest.raises(ValueError, match=r"each id must be an integer >= 0 and <= 1"):
+    with pytest.raises(ValueError, match=r"ids\[0\] must be an integer >= 0 and <= 1"):
         CharTokenizer(["a"]).decode([2])
     with pytest.raises(ValueError, match="max_chars"):
         CharTokenizer.from_text("abc", max_chars=0)

@@ -37,7 +37,7 @@ def validation_accuracy(split, hidden, lr, weight_decay):
     net = MLP([split.n_features, *hidden, split.n_classes], activation="relu", seed=0)
     opt = optim.Adam(net.parameters(), lr=lr, weight_decay=weight_decay)
     fit_numpy(net, cross_entropy, opt, split.X_train, split.y_train, split.X_val, split.y_val,
-              BATCH_SIZE, MAX_EPOCHS, PATIENCE, progress=False)
+              batch_size=BATCH_SIZE, max_epochs=MAX_EPOCHS, patience=PATIENCE, progress=False)
     return float(np.mean(net.forward(split.X_val).argmax(axis=1) == split.y_val))
 
 

@@ -13,7 +13,7 @@ feed-forward network is :class:`lmvis.transformer.FeedForward` (ReLU; GPT-2 uses
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 import torch
 from torch import nn
@@ -29,30 +29,31 @@ __all__ = ["GPT", "GPTConfig", "PreLNBlock", "TorchGPT", "gpt_param_breakdown", 
 @dataclass(frozen=True)
 class GPTConfig:
     """Sizes of a GPT. ``d_ff`` defaults to 4 × d_model (GPT-2); ``context`` is the longest
-    sequence the model reads (its number of learned positions)."""
+    sequence the model reads (its number of learned positions). The five sizes may be given by
+    position, the rest by keyword."""
 
     vocab_size: int
     context: int
     d_model: int
     n_layers: int
     n_heads: int
+    _: KW_ONLY
     d_ff: int | None = None
     tie_weights: bool = True
     init_std: float = 0.02
 
     def __post_init__(self):
         for name in ("vocab_size", "context", "d_model", "n_layers", "n_heads"):
-            checks.integer(name, getattr(self, name), minimum=1)
+            object.__setattr__(self, name, checks.integer(name, getattr(self, name), minimum=1))
         if self.d_model % self.n_heads:
             raise ValueError(
                 f"n_heads must divide d_model, got d_model={self.d_model}, n_heads={self.n_heads}"
             )
-        if self.d_ff is None:
-            object.__setattr__(self, "d_ff", 4 * self.d_model)
-        checks.integer("d_ff", self.d_ff, minimum=1)
-        if not isinstance(self.tie_weights, bool):
-            raise TypeError(f"tie_weights must be True or False, got {self.tie_weights!r}")
-        checks.real("init_std", self.init_std, minimum=0, low_open=True)
+        d_ff = 4 * self.d_model if self.d_ff is None else self.d_ff
+        object.__setattr__(self, "d_ff", checks.integer("d_ff", d_ff, minimum=1))
+        object.__setattr__(self, "tie_weights", checks.boolean("tie_weights", self.tie_weights))
+        object.__setattr__(self, "init_std",
+                           checks.real("init_std", self.init_std, minimum=0, low_open=True))
 
 
 def gpt_param_breakdown(config: GPTConfig) -> dict[str, int]:
@@ -62,8 +63,7 @@ def gpt_param_breakdown(config: GPTConfig) -> dict[str, int]:
     W_O with biases) and the FFN d d_ff + d_ff + d_ff d + d; two LayerNorms per block and the
     final one, 2d each; the output layer V d unless tied to the token embedding (then 0).
     """
-    if not isinstance(config, GPTConfig):
-        raise TypeError(f"config must be a GPTConfig, got {type(config).__name__}")
+    checks.instance("config", config, GPTConfig)
     V, C, d, f, L = config.vocab_size, config.context, config.d_model, config.d_ff, config.n_layers
     return {
         "token embedding": V * d,
@@ -91,7 +91,8 @@ class PreLNBlock(nn.Module):
         self.norm2 = nn.LayerNorm(d_model)
         self.ffn = FeedForward(d_model, d_ff)
 
-    def forward(self, x, mask=None):
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor]:
         """x (B, T, d_model), mask True = may attend -> (x (B, T, d_model), weights (B, h, T, T))."""
         a, weights = self.attn(self.norm1(x), mask=mask)
         x = x + a  # the residual path is never normalised
@@ -109,8 +110,7 @@ class GPT(nn.Module):
 
     def __init__(self, config: GPTConfig):
         super().__init__()
-        if not isinstance(config, GPTConfig):
-            raise TypeError(f"config must be a GPTConfig, got {type(config).__name__}")
+        checks.instance("config", config, GPTConfig)
         self.config = c = config
         self.tok = nn.Embedding(c.vocab_size, c.d_model)
         self.pos = nn.Embedding(c.context, c.d_model)
@@ -128,8 +128,8 @@ class GPT(nn.Module):
     def reset_parameters(self, generator: torch.Generator | None = None) -> None:
         """GPT-2's initialisation, drawn from ``generator`` (torch's global one if None) in the
         parameters' current dtype: call it after ``.double()`` for float64 draws."""
-        if generator is not None and not isinstance(generator, torch.Generator):
-            raise TypeError(f"generator must be a torch.Generator or None, got {type(generator)}")
+        if generator is not None:
+            checks.instance("generator", generator, torch.Generator)
         std = self.config.init_std
         for m in self.modules():
             if isinstance(m, nn.Linear | nn.Embedding):
@@ -142,17 +142,18 @@ class GPT(nn.Module):
             for m in (block.attn.W_o, block.ffn.linear2):
                 m.weight.div_(math.sqrt(2 * self.config.n_layers))
 
-    def _check_idx(self, idx):
+    def _check_idx(self, idx: torch.Tensor, name: str = "idx") -> None:
         c = self.config
-        checks.tensor("idx", idx, ndim=2, kind="int")
-        T = idx.shape[1]
-        if not 1 <= T <= c.context:
-            raise ValueError(f"idx must have 1 to context={c.context} positions, got {T}")
+        checks.tensor(name, idx, ndim=2, kind="int")
+        B, T = idx.shape
+        if B == 0 or not 1 <= T <= c.context:
+            raise ValueError(f"{name} must be (batch >= 1, 1 to context={c.context} positions), "
+                             f"got shape {tuple(idx.shape)}")
         if idx.min() < 0 or idx.max() >= c.vocab_size:
-            raise ValueError(f"token ids must lie in [0, {c.vocab_size}), got "
+            raise ValueError(f"{name}: token ids must lie in [0, {c.vocab_size}), got "
                              f"[{int(idx.min())}, {int(idx.max())}]")
 
-    def hidden(self, idx):
+    def hidden(self, idx: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
         """idx (B, T) -> (final hidden states (B, T, d_model), [weights (B, h, T, T)] per layer)."""
         self._check_idx(idx)
         T = idx.shape[1]
@@ -164,7 +165,7 @@ class GPT(nn.Module):
             weights.append(w)
         return self.norm(x), weights
 
-    def forward(self, idx):
+    def forward(self, idx: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
         """idx (B, T) long -> (logits (B, T, vocab_size), [attention (B, h, T, T)] per layer).
 
         logits[b, t] scores the token that follows idx[b, :t + 1].
@@ -173,8 +174,9 @@ class GPT(nn.Module):
         return self.head(x), weights
 
     @torch.no_grad()
-    def generate(self, prompt, max_new_tokens: int, temperature: float = 1.0,
-                 top_k: int | None = None, generator: torch.Generator | None = None):
+    def generate(self, prompt: torch.Tensor | list[int], max_new_tokens: int, *,
+                 temperature: float = 1.0, top_k: int | None = None,
+                 generator: torch.Generator | None = None) -> torch.Tensor:
         """Extend ``prompt`` by ``max_new_tokens`` sampled tokens, one at a time.
 
         prompt: non-empty ids, (T,) or (B, T) (a list or a long tensor). Each step reads the last
@@ -183,8 +185,16 @@ class GPT(nn.Module):
         ``generator`` (:func:`lmvis.sampling.sample_next`). Returns the prompt followed by the
         new tokens, shaped like the prompt. Probabilities are computed in float64.
         """
-        if isinstance(prompt, list | tuple):
-            prompt = torch.tensor(prompt, dtype=torch.long)
+        if isinstance(prompt, list | tuple):  # ids, or rows of ids
+            rows = checks.sequence("prompt", prompt)
+            if rows and isinstance(rows[0], list | tuple):
+                rows = [list(checks.integers(f"prompt[{i}]", r)) for i, r in enumerate(rows)]
+                if len({len(r) for r in rows}) > 1:
+                    raise ValueError("prompt's rows must have one length, got "
+                                     f"{sorted({len(r) for r in rows})}")
+            else:
+                rows = list(checks.integers("prompt", rows))
+            prompt = torch.tensor(rows, dtype=torch.long)
         checks.tensor("prompt", prompt, ndim=(1, 2), kind="int")
         if prompt.shape[-1] == 0:
             raise ValueError("prompt must hold at least one token, got an empty prompt")
@@ -192,9 +202,11 @@ class GPT(nn.Module):
         checks.real("temperature", temperature, minimum=0, low_open=True)
         if top_k is not None:
             checks.integer("top_k", top_k, minimum=1)
+        if generator is not None:
+            checks.instance("generator", generator, torch.Generator)
         flat = prompt.dim() == 1
         idx = prompt[None] if flat else prompt  # (B, T)
-        self._check_idx(idx[:, -self.config.context:])
+        self._check_idx(idx[:, -self.config.context:], "prompt")
         was_training = self.training
         self.eval()
         try:
@@ -219,8 +231,7 @@ class TorchGPT(nn.Module):
 
     def __init__(self, config: GPTConfig):
         super().__init__()
-        if not isinstance(config, GPTConfig):
-            raise TypeError(f"config must be a GPTConfig, got {type(config).__name__}")
+        checks.instance("config", config, GPTConfig)
         self.config = c = config
         self.tok = nn.Embedding(c.vocab_size, c.d_model)
         self.pos = nn.Embedding(c.context, c.d_model)
@@ -234,8 +245,9 @@ class TorchGPT(nn.Module):
         if c.tie_weights:
             self.head.weight = self.tok.weight
 
-    def forward(self, idx):
+    def forward(self, idx: torch.Tensor) -> torch.Tensor:
         """idx (B, T) long -> logits (B, T, vocab_size)."""
+        checks.tensor("idx", idx, ndim=2, kind="int")
         T = idx.shape[1]
         x = self.tok(idx) + self.pos.weight[:T]
         mask = nn.Transformer.generate_square_subsequent_mask(T, dtype=x.dtype)  # -inf above
@@ -246,8 +258,7 @@ class TorchGPT(nn.Module):
     @classmethod
     def from_gpt(cls, gpt: GPT) -> TorchGPT:
         """A TorchGPT holding a copy of ``gpt``'s weights, in its dtype."""
-        if not isinstance(gpt, GPT):
-            raise TypeError(f"gpt must be an lmvis.gpt.GPT, got {type(gpt).__name__}")
+        checks.instance("gpt", gpt, GPT)
         ref = cls(gpt.config).to(gpt.tok.weight.dtype)
         with torch.no_grad():
             for name in ("tok", "pos", "norm"):

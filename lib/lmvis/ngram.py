@@ -14,13 +14,15 @@ import math
 import numpy as np
 import torch
 
+from numpy.typing import ArrayLike
+
 from lmvis import checks
 from lmvis.sampling import sample_next
 
 __all__ = ["NGram"]
 
 
-def _ids(name: str, ids, vocab_size: int, min_len: int) -> np.ndarray:
+def _ids(name: str, ids: ArrayLike, vocab_size: int, min_len: int) -> np.ndarray:
     arr = checks.array(name, ids, ndim=1, kind="int", nonempty=False)
     if len(arr) < min_len:
         raise ValueError(f"{name} must hold at least {min_len} ids, got {len(arr)}")
@@ -41,7 +43,7 @@ class NGram:
     def __repr__(self) -> str:
         return f"NGram(order={self.order}, vocab_size={self.vocab_size}, alpha={self.alpha:g})"
 
-    def fit(self, ids) -> NGram:
+    def fit(self, ids: ArrayLike) -> NGram:
         """Count the tokens (unigram) or adjacent pairs (bigram) of the training ids."""
         V = self.vocab_size
         arr = _ids("ids", ids, V, self.order)
@@ -62,17 +64,17 @@ class NGram:
         c = self._fitted() + self.alpha
         return c / c.sum(-1, keepdims=True)
 
-    def log_probs(self, ids) -> np.ndarray:
+    def log_probs(self, ids: ArrayLike) -> np.ndarray:
         """log P(ids[t] | ids[t-1]) (bigram) or log P(ids[t]) (unigram) for t = 1, 2, ...: (n - 1,)."""
         arr = _ids("ids", ids, self.vocab_size, 2)
         logp = np.log(self.probs())
         return logp[arr[1:]] if self.order == 1 else logp[arr[:-1], arr[1:]]
 
-    def nll(self, ids) -> float:
+    def nll(self, ids: ArrayLike) -> float:
         """Mean negative log-likelihood of ids[1:], in nats per token."""
         return float(-self.log_probs(ids).mean())
 
-    def perplexity(self, ids) -> float:
+    def perplexity(self, ids: ArrayLike) -> float:
         """exp(nll): the number of equally likely choices that would be as surprising."""
         return math.exp(self.nll(ids))
 
@@ -80,6 +82,8 @@ class NGram:
                  stop: int | None = None) -> list[int]:
         """``start`` followed by up to ``n_tokens`` sampled ids, ending early after ``stop``."""
         V = self.vocab_size
+        if generator is not None:
+            checks.instance("generator", generator, torch.Generator)
         start = checks.integer("start", start, minimum=0, maximum=V - 1)
         n_tokens = checks.integer("n_tokens", n_tokens, minimum=0)
         if stop is not None:

@@ -16,7 +16,8 @@ from lmvis import checks
 __all__ = ["next_token_probs", "sample_next"]
 
 
-def next_token_probs(logits, temperature: float = 1.0, top_k: int | None = None):
+def next_token_probs(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None
+                     ) -> torch.Tensor:
     """softmax(logits / temperature) over the last axis, restricted to the ``top_k`` largest.
 
     logits: (..., V) float tensor. Returns float64 probabilities (..., V); tokens tied with the
@@ -33,7 +34,7 @@ def next_token_probs(logits, temperature: float = 1.0, top_k: int | None = None)
     return torch.softmax(z, dim=-1)
 
 
-def sample_next(probs, generator: torch.Generator | None = None):
+def sample_next(probs: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
     """One token id per row of ``probs`` (..., V) by inverse-CDF sampling, as a long tensor (...).
 
     Draws u ~ U[0, 1) per row from ``generator`` (torch's default one if None) and returns the
@@ -41,8 +42,8 @@ def sample_next(probs, generator: torch.Generator | None = None):
     never chosen.
     """
     checks.tensor("probs", probs, min_ndim=1, finite=True)
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator or None, got {type(generator)}")
+    if generator is not None:
+        checks.instance("generator", generator, torch.Generator)
     if bool((probs < 0).any()):
         raise ValueError("probs must be non-negative")
     cdf = probs.to(torch.float64).cumsum(-1)  # (..., V)

@@ -21,10 +21,8 @@ UNK = "<unk>"
 UNK_GLYPH = "□"
 
 
-def _text(name: str, text) -> str:
-    if not isinstance(text, str):
-        raise TypeError(f"{name} must be a str, got {type(text).__name__}")
-    return text
+def _text(name: str, text: object) -> str:
+    return checks.text(name, text)
 
 
 class CharTokenizer:
@@ -38,8 +36,8 @@ class CharTokenizer:
     def __init__(self, chars: Sequence[str], unk: bool = True):
         if isinstance(chars, str) or not isinstance(chars, Sequence):
             raise TypeError(f"chars must be a sequence of single characters, got {chars!r:.60}")
-        if not isinstance(unk, bool):
-            raise TypeError(f"unk must be True or False, got {unk!r}")
+        unk = checks.boolean("unk", unk)
+        chars = list(chars)
         bad = [c for c in chars if not (isinstance(c, str) and len(c) == 1)]
         if bad:
             raise ValueError(f"chars must be single characters, got {bad[:5]}")
@@ -56,7 +54,8 @@ class CharTokenizer:
         self._glyphs = [UNK_GLYPH if t == UNK else t for t in self.tokens]
 
     @classmethod
-    def from_text(cls, text: str, max_chars: int | None = None, unk: bool = True):
+    def from_text(cls, text: str, max_chars: int | None = None, unk: bool = True
+                  ) -> CharTokenizer:
         """The ``max_chars`` most frequent characters of ``text`` (all if None), most frequent
         first; equal counts are ordered by code point, so the vocabulary is deterministic."""
         text = _text("text", text)
@@ -76,7 +75,7 @@ class CharTokenizer:
     def __repr__(self) -> str:
         return f"CharTokenizer(vocab_size={self.vocab_size}, unk={self.unk})"
 
-    def __contains__(self, char) -> bool:
+    def __contains__(self, char: object) -> bool:
         return char in self._id
 
     def encode(self, text: str) -> list[int]:
@@ -96,9 +95,10 @@ class CharTokenizer:
         """The text of a sequence of ids, ``<unk>`` shown as ``□`` (one character per id)."""
         if hasattr(ids, "tolist"):  # a tensor or an array
             ids = ids.tolist()
+        items = checks.sequence("ids", ids)
         out = []
-        for i in ids:
-            i = checks.integer("each id", i, minimum=0, maximum=self.vocab_size - 1)
+        for k, i in enumerate(items):
+            i = checks.integer(f"ids[{k}]", i, minimum=0, maximum=self.vocab_size - 1)
             out.append(self._glyphs[i])
         return "".join(out)
 
@@ -107,7 +107,7 @@ class CharTokenizer:
 END_OF_WORD = "</w>"
 
 
-def _words(corpus: str) -> Counter:
+def _words(corpus: str) -> Counter[tuple[str, ...]]:
     corpus = _text("corpus", corpus)
     return Counter(tuple(w) + (END_OF_WORD,) for w in corpus.split())
 
@@ -156,7 +156,12 @@ def bpe_encode(word: str, merges: Sequence[tuple[str, str]]) -> list[str]:
     word = _text("word", word)
     if not word or any(ch.isspace() for ch in word):
         raise ValueError(f"word must be one non-empty word without spaces, got {word!r}")
+    pairs = checks.sequence("merges", merges)
+    for i, pair in enumerate(pairs):
+        if not (isinstance(pair, tuple | list) and len(pair) == 2
+                and all(isinstance(x, str) and x for x in pair)):
+            raise TypeError(f"merges[{i}] must be a pair of non-empty str, got {pair!r:.60}")
     symbols = tuple(word) + (END_OF_WORD,)
-    for pair in merges:
+    for pair in pairs:
         symbols = _merge(symbols, tuple(pair))
     return list(symbols)

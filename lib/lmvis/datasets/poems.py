@@ -10,13 +10,20 @@ so no poem has characters on both sides of the train / held-out line.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from lmvis import checks
 from lmvis.datasets import sha256_file
+
+if TYPE_CHECKING:
+    import torch
+
+    from lmvis.tokenizers import CharTokenizer
 
 __all__ = [
     "MAX_POEM_CHARS", "N_POEMS", "POEMS_SHA256", "POEM_BREAK", "PoemSplit", "form_counts",
@@ -39,9 +46,7 @@ def poems_path() -> Path:
 
 def is_poem(text: str) -> bool:
     """True when ``text`` has the shape of a five-character quatrain or regulated verse."""
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return _POEM.fullmatch(text) is not None
+    return _POEM.fullmatch(checks.text("text", text)) is not None
 
 
 def load_poems(*, expected_sha256: str = POEMS_SHA256) -> list[str]:
@@ -49,10 +54,8 @@ def load_poems(*, expected_sha256: str = POEMS_SHA256) -> list[str]:
 
     Raises RuntimeError when the file is missing, its checksum differs, or a line is not a poem.
     """
-    if not isinstance(expected_sha256, str) or len(expected_sha256) != 64:
-        raise ValueError(
-            f"expected_sha256 must be a 64-character hex string, got {expected_sha256!r}"
-        )
+    checks.text("expected_sha256 (64 lower-case hex digits)", expected_sha256,
+                pattern="[0-9a-f]{64}")
     path = poems_path()
     if not path.is_file():
         raise RuntimeError(f"the poems file is missing from the installed package: {path}")
@@ -79,7 +82,7 @@ class PoemSplit:
     test: list[str]
 
 
-def split_poems(poems, val_fraction: float = 0.05, test_fraction: float = 0.05,
+def split_poems(poems: Sequence[str], val_fraction: float = 0.05, test_fraction: float = 0.05,
                 seed: int = 0) -> PoemSplit:
     """A seeded random split of whole poems into train, validation and test.
 
@@ -89,8 +92,8 @@ def split_poems(poems, val_fraction: float = 0.05, test_fraction: float = 0.05,
     held-out part, chosen by one permutation of ``np.random.default_rng(seed)`` (the same on
     every machine); the rest is training data.
     """
-    if not isinstance(poems, list | tuple) or not all(isinstance(p, str) for p in poems):
-        raise TypeError("poems must be a list of str")
+    poems = [checks.text(f"poems[{i}]", p) for i, p in
+             enumerate(checks.sequence("poems", poems, min_length=1))]
     val_fraction = checks.real("val_fraction", val_fraction, minimum=0, maximum=1)
     test_fraction = checks.real("test_fraction", test_fraction, minimum=0, maximum=1)
     seed = checks.integer("seed", seed, minimum=0)
@@ -118,20 +121,17 @@ MAX_POEM_CHARS = 48
 
 def poem_lines(text: str) -> list[str]:
     """``text`` cut after each "，" and "。"; an unfinished tail counts as a line too."""
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return [line for line in re.split(r"(?<=[，。])", text) if line]
+    return [line for line in re.split(r"(?<=[，。])", checks.text("text", text)) if line]
 
 
-def form_counts(texts) -> dict[str, int]:
+def form_counts(texts: Sequence[str]) -> dict[str, int]:
     """How many lines and poems have the right form.
 
     A line is right when it is five characters followed by "，" (lines 1, 3, 5, 7) or "。"
     (lines 2, 4, 6, 8); a poem is right when :func:`is_poem` (2 or 4 couplets, every line
     right). Returns ``{"lines_ok", "lines", "poems_ok", "poems"}``.
     """
-    if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
-        raise TypeError("texts must be a list of str")
+    texts = [checks.text(f"texts[{i}]", t) for i, t in enumerate(checks.sequence("texts", texts))]
     counts = {"lines_ok": 0, "lines": 0, "poems_ok": 0, "poems": 0}
     for text in texts:
         lines = poem_lines(text)
@@ -144,8 +144,9 @@ def form_counts(texts) -> dict[str, int]:
     return counts
 
 
-def write_poems(model, tokenizer, n: int, prompt: str = "", temperature: float = 1.0,
-                top_k: int | None = None, generator=None) -> list[str]:
+def write_poems(model: torch.nn.Module, tokenizer: CharTokenizer, n: int, prompt: str = "", *,
+                temperature: float = 1.0, top_k: int | None = None,
+                generator: torch.Generator | None = None) -> list[str]:
     """``n`` poems from a language model, each the ``prompt`` continued to the end of a poem.
 
     The model reads a poem break (the start of a poem), then ``prompt``, and samples up to
@@ -156,8 +157,15 @@ def write_poems(model, tokenizer, n: int, prompt: str = "", temperature: float =
     """
     import torch
 
+    from lmvis.tokenizers import CharTokenizer
+
+    checks.instance("model", model, torch.nn.Module)
+    if not callable(getattr(model, "generate", None)):
+        raise TypeError(f"model must have a generate() method, got {type(model).__name__}")
+    checks.instance("tokenizer", tokenizer, CharTokenizer)
     n = checks.integer("n", n, minimum=1)
-    if not isinstance(prompt, str) or POEM_BREAK in prompt:
+    checks.text("prompt", prompt)
+    if POEM_BREAK in prompt:
         raise ValueError(f"prompt must be a str without line breaks, got {prompt!r}")
     if len(prompt) > MAX_POEM_CHARS:
         raise ValueError(f"prompt must have at most {MAX_POEM_CHARS} characters, got {len(prompt)}")

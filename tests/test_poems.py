@@ -1,0 +1,118 @@
+"""lmvis.datasets.poems: the shipped file, its split, the form measures, and the wheel."""
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import torch
+from lmvis.datasets.poems import (
+    N_POEMS,
+    form_counts,
+    is_poem,
+    load_poems,
+    poem_lines,
+    split_poems,
+    write_poems,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+QUATRAIN = "床前明月光，疑是地上霜。举头望明月，低头思故乡。"
+
+
+@pytest.fixture(scope="module")
+def poems():
+    return load_poems()
+
+
+def test_the_file_holds_every_poem_with_its_shape(poems):
+    assert len(poems) == N_POEMS == 17_871
+    assert all(is_poem(p) for p in poems)
+    assert {len(p) for p in poems} == {24, 48}
+
+
+def test_a_wrong_checksum_is_refused():
+    with pytest.raises(RuntimeError, match="checksum mismatch"):
+        load_poems(expected_sha256="0" * 64)
+    with pytest.raises(ValueError, match="expected_sha256"):
+        load_poems(expected_sha256="abc")
+
+
+def test_split_is_seeded_disjoint_by_text_and_complete(poems):
+    a, b = split_poems(poems), split_poems(poems)
+    assert a == b
+    assert len(a.train) + len(a.val) + len(a.test) == len(poems)
+    assert not set(a.train) & set(a.val) and not set(a.train) & set(a.test)
+    assert not set(a.val) & set(a.test)
+    distinct = len(set(poems))
+    assert len(set(a.val)) == len(set(a.test)) == round(0.05 * distinct)
+    assert split_poems(poems, seed=1).val != a.val
+
+
+def test_split_rejects_bad_fractions():
+    with pytest.raises(ValueError, match="must leave training poems"):
+        split_poems(["a", "b"], 0.5, 0.5)
+    with pytest.raises(ValueError, match="val_fraction"):
+        split_poems(["a"], -0.1)
+
+
+def test_shape_and_form_counts_on_hand_made_cases():
+    assert is_poem(QUATRAIN) and is_poem(QUATRAIN * 2)
+    assert not is_poem(QUATRAIN * 3)  # six couplets
+    assert not is_poem(QUATRAIN.replace("，", "。", 1))
+    assert not is_poem(QUATRAIN[:-1])
+    assert is_poem(QUATRAIN.replace("明", "□"))  # an unknown character keeps the shape
+    assert poem_lines("山高月小，水落石出。半句") == ["山高月小，", "水落石出。", "半句"]
+    counts = form_counts([QUATRAIN, "山高月，水落石出。", "山高月小风，水落石出人，"])
+    # line by line: 4 right; "山高月，" short and "水落石出。" four characters; then one right,
+    # and "水落石出人，" has "，" where "。" belongs
+    assert counts == {"lines_ok": 5, "lines": 8, "poems_ok": 1, "poems": 3}
+
+
+class _Echo(torch.nn.Module):
+    """A stand-in model whose generate() appends a fixed text, to test write_poems's cutting."""
+
+    def __init__(self, tok, text):
+        super().__init__()
+        self.tail = tok.encode(text)
+
+    def generate(self, prompt, n, temperature=1.0, top_k=None, generator=None):
+        tail = torch.tensor((self.tail * 100)[:n])
+        return torch.cat([prompt, tail.expand(len(prompt), n)], dim=1)
+
+
+def test_write_poems_cuts_at_the_first_poem_break():
+    from lmvis.tokenizers import CharTokenizer
+
+    tok = CharTokenizer.from_text("\n" + QUATRAIN)
+    poems = write_poems(_Echo(tok, QUATRAIN[4:] + "\n"), tok, 2, prompt=QUATRAIN[:4])
+    assert poems == [QUATRAIN, QUATRAIN]
+    with pytest.raises(ValueError, match="line breaks"):
+        write_poems(_Echo(tok, "\n"), tok, 1, prompt="a\nb")
+
+
+def test_a_built_wheel_ships_the_poems_the_font_and_the_weights(tmp_path):
+    src = tmp_path / "src"  # build from a copy, so the checkout gets no build/ folder
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    shutil.copytree(ROOT / "lib", src / "lib", ignore=shutil.ignore_patterns("__pycache__",
+                                                                             "*.egg-info"))
+    out = tmp_path / "wheel"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--no-index", "-q", "-w", str(out), str(src)],
+        check=True, capture_output=True, env={"PATH": "", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+                                              "HOME": str(tmp_path)})
+    wheel, = out.glob("lmvis-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in ("lmvis/datasets/tang_wuyan/wuyan.txt",
+                   "lmvis/datasets/tang_wuyan/LICENSE-chinese-poetry",
+                   "lmvis/datasets/tang_wuyan/README.md",
+                   "lmvis/viz/fonts/NotoSansCJKsc-subset.otf",
+                   "lmvis/viz/fonts/LICENSE-OFL.txt",
+                   "lmvis/weights/tang_gpt.pt",
+                   "lmvis/datasets/poems.py", "lmvis/gpt.py"):
+        assert needed in names, f"{needed} is not in the wheel"

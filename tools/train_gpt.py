@@ -1,0 +1,71 @@
+"""Train the GPT that chapter 9 ships (lib/lmvis/weights/tang_gpt.pt), deterministically.
+
+The same data, vocabulary, model, settings (lmvis.pretrained.SETTINGS) and training loop
+(lmvis.training.train_language_model) as the chapter's live run, with two differences:
+
+* float64, with the weights rounded to a grid of 2⁻²⁰ before the first step and after every
+  step (lmvis.training.quantize_), so the run is bit-identical on every CPU and thread count
+  and the file's SHA-256 is the same wherever the script runs;
+* longer: full runs of 900, 1,800, 3,600 and 7,200 steps, each with its own warm-up and cosine
+  decay. Every run's validation curve goes into the file's log (the chapter's table of what a
+  longer run buys); the 7,200-step run's weights are saved, with snapshots of it at a few steps.
+
+    .venv/bin/python tools/numerics.py -- .venv/bin/python tools/train_gpt.py
+
+Then put the printed SHA-256 into lmvis/pretrained.py (TANG_GPT_SHA256). Not run by make:
+about 30 minutes of one CPU core.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import torch
+
+from lmvis.datasets.poems import POEM_BREAK, load_poems, split_poems
+from lmvis.gpt import GPT, GPTConfig
+from lmvis.pretrained import SETTINGS, save_checkpoint, weights_path
+from lmvis.tokenizers import CharTokenizer
+from lmvis.training import lm_examples, lm_loss, train_language_model
+
+BUDGETS = (900, 1800, 3600, 7200)
+SNAPSHOTS = (0, 100, 300, 900, 2700)  # steps of the longest run kept in the file
+QUANTUM = 2.0**-20
+EVAL_EVERY = 300
+
+
+def main(out: Path = weights_path()) -> None:
+    s = SETTINGS
+    split = split_poems(load_poems())
+    train_text = POEM_BREAK + POEM_BREAK.join(split.train) + POEM_BREAK
+    tok = CharTokenizer.from_text(train_text, max_chars=s["max_chars"])
+    ids = torch.tensor(tok.encode(train_text))
+    brk = tok.encode(POEM_BREAK)[0]
+    starts = (ids[: -s["context"] - 1] == brk).nonzero()[:, 0]  # every poem's start
+    X_val, Y_val = lm_examples([tok.encode(POEM_BREAK + p + POEM_BREAK) for p in split.val],
+                               s["context"])
+    config = GPTConfig(tok.vocab_size, s["context"], s["d_model"], s["n_layers"], s["n_heads"])
+    log = {"quantum": QUANTUM, "eval_every": EVAL_EVERY, "runs": {}}
+    for steps in BUDGETS:
+        torch.manual_seed(s["init_seed"])
+        model = GPT(config).double()
+        model.reset_parameters(torch.Generator().manual_seed(s["init_seed"]))
+        start = time.process_time()
+        run = train_language_model(
+            model, ids, starts, steps=steps, batch_size=s["batch_size"], length=s["context"],
+            lr=s["lr"], warmup=s["warmup"], min_lr_factor=s["min_lr_factor"],
+            weight_decay=s["weight_decay"], grad_clip=s["grad_clip"], seed=s["seed"],
+            quantum=QUANTUM, eval_fn=lambda m: lm_loss(m, X_val, Y_val), eval_every=EVAL_EVERY,
+            snapshot_steps=SNAPSHOTS if steps == BUDGETS[-1] else (), progress=False)
+        seconds = time.process_time() - start
+        log["runs"][steps] = {"eval_steps": run.eval_steps, "val_loss": run.val_loss}
+        print(f"{steps} steps: validation loss {run.val_loss[-1]:.4f} nats/char, "
+              f"{seconds / 60:.1f} min CPU", flush=True)
+    chars = "".join(tok.tokens[1:])  # id 0 is <unk>
+    digest = save_checkpoint(out, model, chars=chars, settings=s, log=log, snapshots=run.snapshots)
+    print(f"{out}: {out.stat().st_size:,} bytes, SHA-256 {digest}")
+
+
+if __name__ == "__main__":
+    main()
