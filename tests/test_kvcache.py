@@ -37,7 +37,7 @@ def test_cache_errors():
     _, cache = kvcache.prefill(model, torch.zeros(2, 1, dtype=torch.long))
     with pytest.raises(ValueError, match="token has 1 entries for a cache of batch 2"):
         kvcache.decode_step(model, cache, torch.zeros(1, dtype=torch.long))
-    with pytest.raises(TypeError, match="model must be an lmvis.gpt.GPT"):
+    with pytest.raises(TypeError, match="model must be an instance of lmvis.gpt.GPT"):
         kvcache.prefill(torch.nn.Linear(2, 2), torch.zeros(1, 1, dtype=torch.long))
     with pytest.raises(ValueError, match="cache must be a list of 1"):
         kvcache.decode_step(model, [], torch.zeros(2, dtype=torch.long))

@@ -112,9 +112,9 @@ def test_non_embedding_params_is_kaplans_12_L_d_squared_plus_small_terms():
 
 
 def test_errors_name_the_argument():
-    with pytest.raises(TypeError, match="config must be a GPTConfig"):
+    with pytest.raises(TypeError, match="config must be an instance of lmvis.gpt.GPTConfig"):
         scale.gpt_param_count({"d_model": 8})
-    with pytest.raises(TypeError, match="config must be a GPTConfig"):
+    with pytest.raises(TypeError, match="config must be an instance of lmvis.gpt.GPTConfig"):
         scale.forward_flops("GPT-3", 10)
 
 

@@ -190,8 +190,7 @@ def _lm_loss(model, inputs, targets):
 def _check_batch(model, inputs, targets, world_size):
     import torch
 
-    if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    checks.instance("model", model, torch.nn.Module, "a torch.nn.Module")
     checks.tensor("inputs", inputs, ndim=2, kind="int")
     checks.tensor("targets", targets, ndim=2, kind="int")
     if inputs.shape != targets.shape:

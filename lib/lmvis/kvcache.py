@@ -24,9 +24,7 @@ __all__ = ["cache_bytes", "decode_step", "prefill"]
 def _check_model(model):
     from lmvis.gpt import GPT
 
-    if not isinstance(model, GPT):
-        raise TypeError(f"model must be an lmvis.gpt.GPT, got {type(model).__name__}")
-    return model
+    return checks.instance("model", model, GPT)
 
 
 @torch.no_grad()

@@ -35,9 +35,7 @@ BYTES_PER_PARAM = {"fp64": 8, "fp32": 4, "bf16": 2, "fp16": 2, "int8": 1, "int4"
 
 
 def _config(config) -> GPTConfig:
-    if not isinstance(config, GPTConfig):
-        raise TypeError(f"config must be a GPTConfig, got {type(config).__name__}")
-    return config
+    return checks.instance("config", config, GPTConfig)
 
 
 def _count(name: str, n) -> float:
