@@ -17,7 +17,7 @@ from lmvis.datasets import sha256_file
 __all__ = ["SWEEP_SHA256", "load_sweep", "sweep_path", "sweep_table"]
 
 #: SHA-256 of ``scaling/sweep.json`` as tools/scaling_sweep.py wrote it.
-SWEEP_SHA256 = "0" * 64
+SWEEP_SHA256 = "96d3b63f5d22ee4603fe69c3bd8946c06c86ec9ec2b9e71225fe8169b4c08f68"
 
 
 def sweep_path() -> Path:
