@@ -119,7 +119,7 @@ def test_input_errors():
         distributed.data_parallel_gradients(model, x, y)
     with pytest.raises(ValueError, match="one shape"):
         distributed.full_batch_gradients(model, x, y[:, :2])
-    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
+    with pytest.raises(TypeError, match="model must be an instance of lmvis.gpt.GPT"):
         distributed.ddp_gradients("model", x, y)
     with pytest.raises(ValueError, match="world_size must be an integer >= 1"):
         distributed.run_workers(_rank_and_sum, world_size=0)

@@ -955,6 +955,10 @@ spec("lmvis.widgets.attention_view", kw_call(widgets.attention_view),
      {"layer_weights": LAYERS, "tokens": Obj(others=[["a"], "ab"])},
      reference=ANY, goods=False)
 
+# --- chapter 10: gpt_param_breakdown, scale, kvcache, distributed, datasets.scaling ---------
+import sweep_chapter10  # noqa: E402 - its entries, in a file of their own
+
+sweep_chapter10.register(spec, kw_call)
 
 # ============================================================================================
 # The sweep

@@ -6,8 +6,10 @@ same step. :func:`run_workers` starts such a group here: ``world_size`` fresh Py
 (``spawn``), the CPU backend ``gloo``, a rendezvous on 127.0.0.1 at a free port, and the
 loopback interface only, so it needs no network. It never hangs: the group has a timeout, the
 parent waits at most ``timeout_s``, and every worker is terminated on error or timeout.
-:func:`data_parallel_gradients` and :func:`ddp_gradients` are the two workers the book runs:
-the all-reduce written out, and the same step through ``DistributedDataParallel``.
+:func:`data_parallel_gradients` and :func:`ddp_gradients` are the two steps the book runs on
+chapter 9's :class:`~lmvis.gpt.GPT`: the all-reduce written out, and the same step through
+``DistributedDataParallel``. The group's fork server stays up, idle, until the calling process
+exits, so later groups start in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -18,9 +20,16 @@ import queue as queue_module
 import socket
 import time
 import traceback
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from lmvis import checks
+
+if TYPE_CHECKING:
+    import torch
+
+    from lmvis.gpt import GPT
 
 #: Seconds to wait, after one worker fails, for the others' errors (the first to arrive is often
 #: a consequence, e.g. "connection reset" from a peer that raised).
@@ -46,7 +55,7 @@ def loopback_interface() -> str | None:
     return next((n for n in names if n.startswith("lo")), None)
 
 
-def _plain(obj):
+def _plain(obj: Any) -> Any:
     """Tensors as NumPy arrays (copied), so results cross the process boundary by value."""
     import torch
 
@@ -59,7 +68,7 @@ def _plain(obj):
     return obj
 
 
-def _tensors(obj):
+def _tensors(obj: Any) -> Any:
     import numpy as np
     import torch
 
@@ -72,7 +81,8 @@ def _tensors(obj):
     return obj
 
 
-def _worker(rank, world_size, port, ifname, timeout_s, fn, payload, results):
+def _worker(rank: int, world_size: int, port: int, ifname: str | None, timeout_s: float,
+            fn: Callable[..., Any], payload: bytes, results: Any) -> None:
     """One process of the group: join it, run ``fn(rank, world_size, *args)``, report, leave."""
     try:
         args = pickle.loads(payload)  # this process's own copy of the model and the batch
@@ -93,7 +103,7 @@ def _worker(rank, world_size, port, ifname, timeout_s, fn, payload, results):
         results.put((rank, False, traceback.format_exc()))
 
 
-def _context():
+def _context() -> Any:
     """Processes forked from a clean server process that has imported torch once (fast, and no
     threads of the caller are inherited), or fresh interpreters where fork is unavailable."""
     import multiprocessing as mp
@@ -108,7 +118,8 @@ def _context():
     return mp.get_context("spawn")  # pragma: no cover - Windows
 
 
-def run_workers(fn, *args, world_size: int = 2, timeout_s: float = 60.0) -> list:
+def run_workers(fn: Callable[..., Any], *args: Any, world_size: int = 2,
+                timeout_s: float = 60.0) -> list[Any]:
     """Run ``fn(rank, world_size, *args)`` in ``world_size`` processes of one gloo group.
 
     ``fn`` must be importable (defined at module level, as under ``spawn`` it is imported by
@@ -179,7 +190,8 @@ def run_workers(fn, *args, world_size: int = 2, timeout_s: float = 60.0) -> list
 # --- The training steps the book runs -----------------------------------------------------
 
 
-def _lm_loss(model, inputs, targets):
+def _lm_loss(model: torch.nn.Module, inputs: torch.Tensor, targets: torch.Tensor
+             ) -> torch.Tensor:
     import torch.nn.functional as F
 
     out = model(inputs)
@@ -187,15 +199,27 @@ def _lm_loss(model, inputs, targets):
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
 
 
-def _check_batch(model, inputs, targets, world_size):
-    import torch
+def _check_batch(model: GPT, inputs: torch.Tensor, targets: torch.Tensor, world_size: int
+                 ) -> int:
+    """Everything a worker could trip over, checked here, before any process starts."""
+    from lmvis.gpt import GPT
 
-    checks.instance("model", model, torch.nn.Module, "a torch.nn.Module")
-    checks.tensor("inputs", inputs, ndim=2, kind="int")
-    checks.tensor("targets", targets, ndim=2, kind="int")
+    checks.instance("model", model, GPT)
+    V, C = model.config.vocab_size, model.config.context
+    for name, ids in (("inputs", inputs), ("targets", targets)):
+        checks.tensor(name, ids, ndim=2, kind="int")
+        if ids.numel() == 0:
+            raise ValueError(f"{name} must hold at least one window, got shape "
+                             f"{tuple(ids.shape)}")
+        if int(ids.min()) < 0 or int(ids.max()) >= V:
+            raise ValueError(f"{name} must hold token ids in [0, {V}), got "
+                             f"[{int(ids.min())}, {int(ids.max())}]")
     if inputs.shape != targets.shape:
         raise ValueError(f"inputs and targets must have one shape, got {tuple(inputs.shape)} "
                          f"and {tuple(targets.shape)}")
+    if inputs.shape[1] > C:
+        raise ValueError(f"inputs must have at most context={C} positions, got "
+                         f"{inputs.shape[1]}")
     world_size = checks.integer("world_size", world_size, minimum=1)
     if len(inputs) % world_size:
         raise ValueError(f"the batch of {len(inputs)} must split evenly into world_size="
@@ -203,7 +227,8 @@ def _check_batch(model, inputs, targets, world_size):
     return world_size
 
 
-def full_batch_gradients(model, inputs, targets) -> dict:
+def full_batch_gradients(model: GPT, inputs: torch.Tensor, targets: torch.Tensor
+                         ) -> dict[str, torch.Tensor]:
     """The gradient of the mean next-token cross-entropy over the whole batch, one process:
     {parameter name: gradient}. The reference that data parallelism must reproduce."""
     _check_batch(model, inputs, targets, 1)
@@ -212,7 +237,8 @@ def full_batch_gradients(model, inputs, targets) -> dict:
     return {n: p.grad.detach().clone() for n, p in model.named_parameters()}
 
 
-def _allreduce_step(rank, world_size, model, inputs, targets):
+def _allreduce_step(rank: int, world_size: int, model: GPT, inputs: torch.Tensor,
+                    targets: torch.Tensor) -> dict[str, torch.Tensor]:
     import torch.distributed as dist
 
     shard = len(inputs) // world_size
@@ -227,18 +253,21 @@ def _allreduce_step(rank, world_size, model, inputs, targets):
     return grads
 
 
-def data_parallel_gradients(model, inputs, targets, world_size: int = 2,
-                            timeout_s: float = 60.0) -> list[dict]:
+def data_parallel_gradients(model: GPT, inputs: torch.Tensor, targets: torch.Tensor, *,
+                            world_size: int = 2, timeout_s: float = 60.0
+                            ) -> list[dict[str, torch.Tensor]]:
     """Each of ``world_size`` processes takes its equal shard of the batch, computes the gradient
     of its mean loss and all-reduces it (sum, then divide by world_size). Returns every rank's
     averaged gradients, {parameter name: gradient}, which should all equal
     :func:`full_batch_gradients` up to rounding."""
     world_size = _check_batch(model, inputs, targets, world_size)
+    timeout_s = checks.real("timeout_s", timeout_s, minimum=0, low_open=True)
     return run_workers(_allreduce_step, model, inputs, targets, world_size=world_size,
                        timeout_s=timeout_s)
 
 
-def _ddp_step(rank, world_size, model, inputs, targets, lr):
+def _ddp_step(rank: int, world_size: int, model: GPT, inputs: torch.Tensor,
+              targets: torch.Tensor, lr: float) -> dict[str, dict[str, torch.Tensor]]:
     import torch
     from torch.nn.parallel import DistributedDataParallel
 
@@ -253,12 +282,14 @@ def _ddp_step(rank, world_size, model, inputs, targets, lr):
     return {"grads": grads, "weights": weights}
 
 
-def ddp_gradients(model, inputs, targets, world_size: int = 2, lr: float = 0.1,
-                  timeout_s: float = 60.0) -> list[dict]:
+def ddp_gradients(model: GPT, inputs: torch.Tensor, targets: torch.Tensor, *,
+                  world_size: int = 2, lr: float = 0.1, timeout_s: float = 60.0
+                  ) -> list[dict[str, dict[str, torch.Tensor]]]:
     """The same data-parallel step through ``torch.nn.parallel.DistributedDataParallel``: each
     rank's gradients (averaged by DDP during the backward pass) and its weights after one SGD
     step of ``lr``; the replicas must end with identical weights."""
     world_size = _check_batch(model, inputs, targets, world_size)
     lr = checks.real("lr", lr, minimum=0)
+    timeout_s = checks.real("timeout_s", timeout_s, minimum=0, low_open=True)
     return run_workers(_ddp_step, model, inputs, targets, lr, world_size=world_size,
                        timeout_s=timeout_s)

@@ -13,28 +13,70 @@ the cache by one token with the same layers, so its logits equal a full forward 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 
 from lmvis import checks
 from lmvis.attention import scaled_dot_product_attention
 
+if TYPE_CHECKING:
+    from lmvis.gpt import GPT
+
 __all__ = ["cache_bytes", "decode_step", "prefill"]
 
+#: One (K, V) pair per layer, each (batch, positions, d_model).
+Cache = list[tuple[torch.Tensor, torch.Tensor]]
 
-def _check_model(model):
+
+def _check_model(model: GPT) -> GPT:
     from lmvis.gpt import GPT
 
     return checks.instance("model", model, GPT)
 
 
+def _check_ids(name: str, ids: torch.Tensor, ndim: int, vocab_size: int) -> torch.Tensor:
+    checks.tensor(name, ids, ndim=ndim, kind="int")
+    if ids.numel() == 0:
+        raise ValueError(f"{name} must hold at least one token id, got shape {tuple(ids.shape)}")
+    if int(ids.min()) < 0 or int(ids.max()) >= vocab_size:
+        raise ValueError(f"{name} must hold token ids in [0, {vocab_size}), got "
+                         f"[{int(ids.min())}, {int(ids.max())}]")
+    return ids
+
+
+def _check_cache(cache: Cache, n_layers: int | None = None) -> Cache:
+    """A list of (K, V) pairs of float tensors, all (batch, positions, d_model) alike."""
+    if not isinstance(cache, list) or not cache or (n_layers is not None
+                                                    and len(cache) != n_layers):
+        want = f"{n_layers} " if n_layers is not None else ""
+        raise ValueError(f"cache must be a list of {want}(K, V) pairs, as prefill returns it, "
+                         f"got {type(cache).__name__}")
+    shape = None
+    for i, pair in enumerate(cache):
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise ValueError(f"cache[{i}] must be a (K, V) pair, got {type(pair).__name__}")
+        for t in pair:
+            checks.tensor(f"cache[{i}]", t, ndim=3)
+            shape = tuple(t.shape) if shape is None else shape
+            if tuple(t.shape) != shape:
+                raise ValueError(f"cache[{i}] holds a tensor of shape {tuple(t.shape)}; every "
+                                 f"K and V must be {shape}")
+    return cache
+
+
 @torch.no_grad()
-def prefill(model, idx):
+def prefill(model: GPT, idx: torch.Tensor) -> tuple[torch.Tensor, Cache]:
     """Run ``model`` on ``idx`` (B, T) and keep what generation needs.
 
     Returns (logits of the last position (B, V), cache): the cache is one (K, V) pair per layer,
     each (B, T, d_model), taken from the model's own W_K and W_V outputs during the pass.
     """
     model = _check_model(model)
+    _check_ids("idx", idx, 2, model.config.vocab_size)
+    if idx.shape[1] > model.config.context:
+        raise ValueError(f"idx must have at most context={model.config.context} positions, got "
+                         f"{idx.shape[1]}")
     cache: list[list] = [[None, None] for _ in model.blocks]
     hooks = []
     for layer, block in enumerate(model.blocks):
@@ -43,7 +85,7 @@ def prefill(model, idx):
                 cache[layer][slot] = output.detach().clone()  # (B, T, d_model)
             hooks.append(lin.register_forward_hook(keep))
     try:
-        logits, _ = model(idx)  # (B, T, V); checks idx
+        logits, _ = model(idx)  # (B, T, V)
     finally:
         for h in hooks:
             h.remove()
@@ -51,7 +93,7 @@ def prefill(model, idx):
 
 
 @torch.no_grad()
-def decode_step(model, cache, token):
+def decode_step(model: GPT, cache: Cache, token: torch.Tensor) -> tuple[torch.Tensor, Cache]:
     """Feed one new token per sequence, ``token`` (B,), at the position after the cache.
 
     Projects only that token in each layer, appends its key and value to the cache, and attends
@@ -59,9 +101,11 @@ def decode_step(model, cache, token):
     the extended cache).
     """
     model = _check_model(model)
-    checks.tensor("token", token, ndim=1, kind="int")
-    if not isinstance(cache, list) or len(cache) != len(model.blocks):
-        raise ValueError(f"cache must be a list of {len(model.blocks)} (K, V) pairs")
+    _check_cache(cache, len(model.blocks))
+    _check_ids("token", token, 1, model.config.vocab_size)
+    if cache[0][0].shape[2] != model.config.d_model:
+        raise ValueError(f"cache must hold vectors of d_model={model.config.d_model}, got "
+                         f"{cache[0][0].shape[2]}")
     t = cache[0][0].shape[1]  # positions already cached
     if t >= model.config.context:
         raise ValueError(f"the cache holds {t} positions; the model reads at most "
@@ -85,6 +129,6 @@ def decode_step(model, cache, token):
     return model.head(model.norm(x))[:, 0], new_cache
 
 
-def cache_bytes(cache) -> int:
+def cache_bytes(cache: Cache) -> int:
     """Bytes held by the cache's tensors."""
-    return sum(K.nbytes + V.nbytes for K, V in cache)
+    return sum(K.nbytes + V.nbytes for K, V in _check_cache(cache))

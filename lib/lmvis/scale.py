@@ -34,11 +34,11 @@ __all__ = [
 BYTES_PER_PARAM = {"fp64": 8, "fp32": 4, "bf16": 2, "fp16": 2, "int8": 1, "int4": 0.5}
 
 
-def _config(config) -> GPTConfig:
+def _config(config: GPTConfig) -> GPTConfig:
     return checks.instance("config", config, GPTConfig)
 
 
-def _count(name: str, n) -> float:
+def _count(name: str, n: float) -> float:
     """A positive count (parameters, tokens, devices) as a float; ints stay exact below 2**53."""
     return checks.real(name, n, minimum=0, low_open=True)
 
@@ -46,7 +46,7 @@ def _count(name: str, n) -> float:
 # --- Parameters ---------------------------------------------------------------------------
 
 
-def non_embedding_params(config) -> int:
+def non_embedding_params(config: GPTConfig) -> int:
     """Parameters outside the token and position embeddings (Kaplan et al.'s N): the blocks and
     the final LayerNorm; an untied output layer counts as an embedding, as in Kaplan et al."""
     parts = gpt_param_breakdown(_config(config))
@@ -54,7 +54,7 @@ def non_embedding_params(config) -> int:
                                                          "output layer"))
 
 
-def matmul_params(config) -> int:
+def matmul_params(config: GPTConfig) -> int:
     """Weights that multiply an activation in a forward pass: W_Q, W_K, W_V, W_O and the two FFN
     matrices of every block, and the output layer (V × d, tied or not). The embedding lookups,
     biases and LayerNorm gains do no matrix product, so they cost FLOPs only in bookkeeping."""
@@ -66,7 +66,7 @@ def matmul_params(config) -> int:
 # --- FLOPs --------------------------------------------------------------------------------
 
 
-def forward_flops(config, seq_len: int, batch: int = 1) -> int:
+def forward_flops(config: GPTConfig, seq_len: int, batch: int = 1) -> int:
     """Matrix-product FLOPs of one forward pass of ``GPT(config)`` on ``batch`` × ``seq_len`` ids.
 
     2 FLOPs per multiply-add: 2·B·T·(matmul_params) for the projections and the output layer, plus
@@ -81,13 +81,13 @@ def forward_flops(config, seq_len: int, batch: int = 1) -> int:
     return 2 * B * T * matmul_params(c) + 4 * B * c.n_layers * T * T * c.d_model
 
 
-def training_flops(config, seq_len: int, batch: int = 1) -> int:
+def training_flops(config: GPTConfig, seq_len: int, batch: int = 1) -> int:
     """FLOPs of one training step (forward and backward): 3 × :func:`forward_flops`, because the
     backward pass of each product A·B computes two products of the same size (∂A and ∂B)."""
     return 3 * forward_flops(config, seq_len, batch)
 
 
-def flops_6nd(n_params, n_tokens) -> float:
+def flops_6nd(n_params: float, n_tokens: float) -> float:
     """The rule of thumb for training compute: C ≈ 6·N·D (2 FLOPs per parameter per token in the
     forward pass, 4 in the backward). Attention's T² term and the free embedding lookup are
     what it leaves out."""
@@ -97,7 +97,7 @@ def flops_6nd(n_params, n_tokens) -> float:
 # --- Memory -------------------------------------------------------------------------------
 
 
-def weight_bytes(n_params, dtype: str = "fp32") -> float:
+def weight_bytes(n_params: float, dtype: str = "fp32") -> float:
     """Bytes to store ``n_params`` numbers in ``dtype`` (a key of :data:`BYTES_PER_PARAM`)."""
     dtype = checks.choice("dtype", dtype, tuple(BYTES_PER_PARAM))
     return _count("n_params", n_params) * BYTES_PER_PARAM[dtype]
@@ -118,7 +118,8 @@ def adam_bytes_per_param(precision: str = "mixed") -> dict[str, int]:
     return {"weights (fp32)": 4, "gradients (fp32)": 4, "Adam m (fp32)": 4, "Adam v (fp32)": 4}
 
 
-def kv_cache_bytes(config, seq_len: int, batch: int = 1, dtype: str = "fp32") -> float:
+def kv_cache_bytes(config: GPTConfig, seq_len: int, batch: int = 1, dtype: str = "fp32"
+                   ) -> float:
     """Bytes of the keys and values that generation keeps for ``batch`` sequences of ``seq_len``
     tokens: 2 (K and V) × n_layers × d_model numbers per token (all heads together)."""
     c = _config(config)
@@ -128,8 +129,8 @@ def kv_cache_bytes(config, seq_len: int, batch: int = 1, dtype: str = "fp32") ->
     return 2 * c.n_layers * c.d_model * T * B * BYTES_PER_PARAM[dtype]
 
 
-def model_state_bytes_per_device(n_params, *, data: int = 1, tensor: int = 1, pipeline: int = 1,
-                                 zero_stage: int = 0, k: float = 12) -> float:
+def model_state_bytes_per_device(n_params: float, *, data: int = 1, tensor: int = 1,
+                                 pipeline: int = 1, zero_stage: int = 0, k: float = 12) -> float:
     """Bytes of weights, gradients and optimizer states that each device holds (mixed-precision
     Adam: 2Ψ + 2Ψ + KΨ), on data × tensor × pipeline devices.
 
@@ -160,7 +161,8 @@ def model_state_bytes_per_device(n_params, *, data: int = 1, tensor: int = 1, pi
 # --- Time and money -----------------------------------------------------------------------
 
 
-def training_time_s(flops, n_devices: int, peak_flops_per_s, utilisation) -> float:
+def training_time_s(flops: float, n_devices: int, peak_flops_per_s: float, utilisation: float
+                    ) -> float:
     """Seconds to do ``flops`` on ``n_devices`` that each reach ``utilisation`` (model FLOPs
     utilisation, 0 < u ≤ 1) of ``peak_flops_per_s``."""
     flops = _count("flops", flops)
@@ -170,7 +172,7 @@ def training_time_s(flops, n_devices: int, peak_flops_per_s, utilisation) -> flo
     return flops / (n * peak * u)
 
 
-def training_cost(device_hours, price_per_device_hour) -> float:
+def training_cost(device_hours: float, price_per_device_hour: float) -> float:
     """Money for ``device_hours`` at ``price_per_device_hour`` (the unit of the price)."""
     return _count("device_hours", device_hours) * checks.real(
         "price_per_device_hour", price_per_device_hour, minimum=0)
@@ -181,7 +183,7 @@ def training_cost(device_hours, price_per_device_hour) -> float:
 from dataclasses import dataclass  # noqa: E402 - kept next to the tables it defines
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PublishedModel:
     """A model as its paper describes it: the configuration and the parameter count it states."""
 
@@ -191,13 +193,22 @@ class PublishedModel:
     cite: str  # BibTeX key of the source of the configuration and count
     note: str = ""
 
+    def __post_init__(self) -> None:
+        checks.text("name", self.name)
+        checks.instance("config", self.config, GPTConfig)
+        object.__setattr__(self, "published_params",
+                           checks.real("published_params", self.published_params, minimum=0,
+                                       low_open=True))
+        checks.text("cite", self.cite)
+        checks.text("note", self.note)
+
 
 def _gpt2(name, n_layers, d_model, published, cite, note=""):
     # GPT-2 paper §2.3: vocabulary 50,257, context 1,024, pre-LN with a final LayerNorm; Table 2:
     # layers and d_model. The heads (d_model / 64) are not in the paper; they change no count.
     cfg = GPTConfig(vocab_size=50_257, context=1024, d_model=d_model, n_layers=n_layers,
                     n_heads=d_model // 64)
-    return PublishedModel(name, cfg, published, cite, note)
+    return PublishedModel(name=name, config=cfg, published_params=published, cite=cite, note=note)
 
 
 #: GPT-2's four sizes. ``published_params``: the sizes OpenAI's repository names its released
@@ -219,7 +230,8 @@ def _gpt3(name, n_layers, d_model, n_heads, published, note=""):
     # millions used for its compute column.
     cfg = GPTConfig(vocab_size=50_257, context=2048, d_model=d_model, n_layers=n_layers,
                     n_heads=n_heads)
-    return PublishedModel(name, cfg, published, "brown2020language", note)
+    return PublishedModel(name=name, config=cfg, published_params=published,
+                          cite="brown2020language", note=note)
 
 
 #: GPT-3's eight sizes, with the parameter counts of Table D.1 (in millions there).

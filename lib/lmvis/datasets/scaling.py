@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from lmvis import checks
 from lmvis.datasets import sha256_file
 
-__all__ = ["SWEEP_SHA256", "load_sweep", "sweep_path", "sweep_table"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["RUN_KEYS", "SWEEP_SHA256", "load_sweep", "sweep_path", "sweep_table"]
 
 #: SHA-256 of ``scaling/sweep.json`` as tools/scaling_sweep.py wrote it.
 SWEEP_SHA256 = "96d3b63f5d22ee4603fe69c3bd8946c06c86ec9ec2b9e71225fe8169b4c08f68"
@@ -25,14 +30,12 @@ def sweep_path() -> Path:
     return Path(__file__).with_name("scaling") / "sweep.json"
 
 
-def load_sweep(*, expected_sha256: str = SWEEP_SHA256) -> dict:
+def load_sweep(*, expected_sha256: str = SWEEP_SHA256) -> dict[str, Any]:
     """The sweep as a dict (``settings``, ``runs``, ``provenance``), after checking its SHA-256.
 
     Raises RuntimeError when the file is missing or its checksum is not ``expected_sha256``.
     """
-    if not isinstance(expected_sha256, str) or len(expected_sha256) != 64:
-        raise ValueError(
-            f"expected_sha256 must be a 64-character hex string, got {expected_sha256!r}")
+    checks.text("expected_sha256", expected_sha256, pattern="[0-9a-f]{64}")
     path = sweep_path()
     if not path.is_file():
         raise RuntimeError(f"the sweep's results are missing: {path} (run tools/scaling_sweep.py)")
@@ -43,11 +46,25 @@ def load_sweep(*, expected_sha256: str = SWEEP_SHA256) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def sweep_table(sweep: dict | None = None):
-    """One row per model (smallest first): sizes, FLOPs, final validation loss, CPU seconds."""
+#: What every run of the sweep records (tools/scaling_sweep.py).
+RUN_KEYS = ("d_model", "n_layers", "n_heads", "params", "non_embedding_params", "training_flops",
+            "eval_steps", "val_loss", "cpu_seconds")
+
+
+def sweep_table(sweep: dict[str, Any] | None = None) -> pd.DataFrame:
+    """One row per model (smallest first): sizes, FLOPs, final validation loss, CPU seconds.
+
+    ``sweep`` is what :func:`load_sweep` returns (loaded here when None)."""
     import pandas as pd
 
     sweep = load_sweep() if sweep is None else sweep
+    if not isinstance(sweep, dict) or not isinstance(sweep.get("runs"), list) or not sweep["runs"]:
+        raise ValueError("sweep must be the dict load_sweep returns, with a non-empty list of "
+                         f"runs, got {type(sweep).__name__}")
+    for i, r in enumerate(sweep["runs"]):
+        missing = [k for k in RUN_KEYS if not isinstance(r, dict) or k not in r]
+        if missing:
+            raise ValueError(f"sweep run {i} lacks {missing}")
     rows = []
     for r in sweep["runs"]:
         rows.append({k: r[k] for k in ("d_model", "n_layers", "n_heads", "params",
