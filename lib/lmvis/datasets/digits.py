@@ -139,3 +139,49 @@ def _check_8x8(images):
     if images.ndim != 3 or images.shape[1:] != (8, 8):
         raise ValueError(f"images must have shape (n, 8, 8), got {images.shape}")
     return images
+
+
+# --- One test set set aside first, everything else for choosing (chapter 7) ---------------
+
+
+@dataclass(frozen=True)
+class DevelopmentSplit:
+    """Images with one stratified test set set aside before anything else is done.
+
+    ``X_dev``, ``y_dev`` (the development set) are all that model selection may use, e.g. cut
+    into folds by :func:`lmvis.crossval.kfold`; ``X_test``, ``y_test`` are read once, at the end.
+    """
+
+    X_dev: np.ndarray
+    y_dev: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    image_shape: tuple[int, ...]
+    n_classes: int
+
+    @property
+    def n_features(self) -> int:
+        return self.X_dev.shape[1]
+
+    def images(self, X) -> np.ndarray:
+        """Rows of ``X`` (n, d) reshaped to images (n, *image_shape)."""
+        X = np.asarray(X)
+        return X.reshape(len(X), *self.image_shape)
+
+
+def load_digits_development(test_fraction: float = 0.15, seed: int = 0,
+                            dtype=np.float64) -> DevelopmentSplit:
+    """The 8×8 digits with a stratified test set set aside first, pixels / 16.
+
+    The test set is the one :func:`load_digits_split` draws with the same ``test_fraction`` and
+    ``seed`` (it draws the test set first); its training and validation parts together are the
+    development set, in a seeded random order.
+    """
+    split = load_digits_split(val_fraction=(1 - test_fraction) / 2, test_fraction=test_fraction,
+                              seed=seed, dtype=dtype)
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(split.y_train) + len(split.y_val))
+    X_dev = np.concatenate([split.X_train, split.X_val])[order]
+    y_dev = np.concatenate([split.y_train, split.y_val])[order]
+    return DevelopmentSplit(X_dev, y_dev, split.X_test, split.y_test, split.image_shape,
+                            split.n_classes)
