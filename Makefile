@@ -11,12 +11,14 @@ ALTERNATE := $(BIN)/python tools/numerics.py --alternate --
 # Sanitised, strict output comparison; warnings inside the notebook kernel are not pytest's business.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -o filterwarnings= -p no:cacheprovider
 
-.PHONY: help install test test-package test-notebooks test-portable book execute lab lint clean
+.PHONY: help install test test-package test-notebooks test-portable book test-html vendor execute lab lint clean
 
 help:
 	@echo "make test     package tests, then every notebook under nbval (installs first)"
 	@echo "make test-portable  nbval again under another CPU code path and thread count"
 	@echo "make book     HTML book into _build/html/ with warnings as errors (installs first)"
+	@echo "make test-html  every page of the book in headless Chromium, network cut (builds first)"
+	@echo "make vendor   re-vendor the pinned npm assets into _vendor/ (needs npm; rarely needed)"
 	@echo "make execute  re-execute every notebook in place, fresh kernel, top to bottom"
 	@echo "make lab      JupyterLab on the chapters"
 	@echo "make lint     ruff over the package, tests and notebooks"
@@ -32,8 +34,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 test: test-package test-notebooks
 
+# The tests of the built site (tests/test_site.py) skip until `make book` has run; the browser
+# test is test-html's.
 test-package: $(STAMP)
-	$(BIN)/python -m pytest tests -p no:cacheprovider
+	$(BIN)/python -m pytest tests -p no:cacheprovider --ignore=tests/test_html.py
 
 test-notebooks: $(STAMP)
 	$(PINNED) $(BIN)/python -m pytest $(NBVAL) $(NOTEBOOKS)
@@ -44,6 +48,13 @@ test-portable: $(STAMP)
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html -W --keep-going
 
+# Needs Debian's Chromium (apt-get install -y chromium); skipped with that hint where it is missing.
+test-html: book
+	$(BIN)/python -m pytest tests/test_html.py -p no:cacheprovider
+
+vendor:
+	$(PYTHON) tools/vendor_assets.py
+
 execute: $(STAMP)
 	$(PINNED) $(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
@@ -51,7 +62,7 @@ lab: $(STAMP)
 	$(PINNED) $(BIN)/jupyter lab chapters
 
 lint: $(STAMP)
-	$(BIN)/ruff check lib tests tools chapters
+	$(BIN)/ruff check lib tests tools chapters _ext
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache

@@ -37,6 +37,58 @@ def test_milestones_fix_the_sources_errors():
     assert by["Deep belief network"].year == 2006 and by["Deep Boltzmann machine"].year == 2009
 
 
+def test_milestones_fix_who_built_what():
+    by = {m.name: m for m in milestones.MILESTONES}
+    # ILSVRC classification: three winners from three laboratories, not "Inception three years
+    # in a row" (document 004 §6.1)
+    winners = {m.year: m for m in milestones.MILESTONES if "wins" in m.what and "ILSVRC" in m.what}
+    assert sorted(winners) == [2012, 2014, 2015]
+    assert [winners[y].org for y in (2012, 2014, 2015)] == [
+        "University of Toronto", "Google", "Microsoft Research"]
+    assert by["GoogLeNet (Inception)"].params == 5e6  # "12x fewer" than AlexNet's 60 million
+    assert by["AlexNet"].params / by["GoogLeNet (Inception)"].params == 12
+    assert by["ResNet-152"].params_cite == "tan2019efficientnet"
+    # FaceNet and Inception are Google's, not Facebook's or DeepMind's (document 001 §6.2)
+    assert by["FaceNet"].org == by["GoogLeNet (Inception)"].org == "Google"
+    assert "text" in by["GPT-3"].what  # a language model, not an image generator (002 §6.2)
+    assert all(m.org for m in milestones.MILESTONES)
+
+
+@pytest.mark.parametrize(
+    "n, text",
+    [(9_760, "9,760"), (60_000, "60,000"), (5e6, "5 million"), (117e6, "117 million"),
+     (1.542e9, "1.54 billion"), (175e9, "175 billion"), (15.6e12, "15.6 trillion"),
+     (999.6e6, "1 billion")],
+)
+def test_format_count_reads_like_the_sources(n, text):
+    assert milestones.format_count(n) == text
+
+
+def test_format_count_rejects_non_positive_counts():
+    with pytest.raises(ValueError, match="n must be a number > 0.0, got 0.0"):
+        milestones.format_count(0)
+    with pytest.raises(TypeError, match="n must be a real number"):
+        milestones.format_count("60 million")
+
+
+def test_markdown_table_has_one_row_per_milestone_and_cites_every_source():
+    table = milestones.markdown_table()
+    lines = table.strip().splitlines()
+    assert len(lines) == 2 + len(milestones.MILESTONES)
+    assert all(line.count("|") == 7 for line in lines)  # six columns, nothing broke the table
+    cited = re.findall(r"\{cite:t\}`([^`]+)`", table)
+    wanted = [m.cite for m in milestones.MILESTONES] + [
+        m.params_cite for m in milestones.MILESTONES if m.params_cite]
+    assert sorted(cited) == sorted(wanted)
+    assert set(cited) <= BIB_KEYS
+    gpt = next(line for line in lines if line.startswith("| 2018 | GPT |"))
+    assert "117 million" in gpt and "count from {cite:t}`radford2019language`" in gpt
+    with pytest.raises(TypeError, match=r"milestones\[0\] must be a Milestone, got str"):
+        milestones.markdown_table(["GPT"])
+    with pytest.raises(TypeError, match="m must be a Milestone, got dict"):
+        milestones.source_markdown({"cite": "x"})
+
+
 def test_growth_per_year_compounds_back_to_the_endpoint():
     g = milestones.growth_per_year(2012, 60e6, 2020, 175e9)
     assert 60e6 * g**8 == pytest.approx(175e9, rel=1e-12)

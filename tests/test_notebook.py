@@ -1,6 +1,7 @@
 """lmvis.notebook: the shared setup call and helpers."""
 
 import random
+import re
 
 import lmvis
 import matplotlib as mpl
@@ -61,3 +62,54 @@ def test_below_prints_the_checked_bound_and_refuses_a_false_claim():
     for bad in (0.0, -1.0, float("inf")):
         with pytest.raises(ValueError, match="bound"):
             lmvis.below(1e-20, bad)
+
+
+@pytest.fixture
+def tiny_animation():
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation
+
+    fig, ax = plt.subplots(figsize=(1.5, 1.5), dpi=30)
+    (line,) = ax.plot([0, 1], [0, 1])
+    anim = FuncAnimation(fig, lambda i: line.set_ydata([0, i]), frames=3)
+    yield anim
+    plt.close(fig)
+
+
+def test_animation_html_loads_nothing_from_another_host(tiny_animation):
+    from bs4 import BeautifulSoup
+
+    html = lmvis.animation_html(tiny_animation, "tiny", default_mode="once")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("link") is None and "font-awesome" not in html and "fa fa-" not in html
+    for tag in soup.find_all(src=True) + soup.find_all(href=True):
+        assert not re.match(r"(https?:)?//", tag.get("src") or tag.get("href")), tag
+    buttons = soup.find_all("button")
+    assert len(buttons) == 9 and all(len(b.find_all("svg")) == 1 for b in buttons)
+    assert soup.find("img", id="_anim_imgtiny") is not None and "animtiny.play_animation()" in html
+
+
+def test_animation_html_is_matplotlibs_with_only_id_icons_and_font_link_changed(tiny_animation):
+    original = tiny_animation.to_jshtml(default_mode="loop")
+    uid = re.search(r"_anim_img([0-9a-f]{32})", original).group(1)
+    offline = lmvis.animation_html(tiny_animation, "tiny", default_mode="loop")
+    assert offline == lmvis.animation_html(tiny_animation, "tiny", default_mode="loop")
+    assert not re.search(r"[0-9a-f]{32}", offline)
+
+    def icons_out(html):
+        html = re.sub(r'<link rel="stylesheet"\s+href="[^"]*">\s*', "", html)
+        return re.sub(r'<i class="fa [^"]*"></i>|<svg [^>]*><path [^>]*/></svg>', "ICON", html)
+
+    assert icons_out(offline) == icons_out(original.replace(uid, "tiny"))
+
+
+def test_animation_html_rejects_a_name_that_is_not_an_identifier(tiny_animation):
+    for bad in ["", "1st", "my race", "a-b", 7]:
+        with pytest.raises(ValueError, match="name must be letters, digits and _"):
+            lmvis.animation_html(tiny_animation, bad)
+    tiny_animation.to_jshtml()  # rendered once, or matplotlib warns that it never was
+
+
+def test_animation_html_rejects_what_is_not_an_animation():
+    with pytest.raises(TypeError, match="anim must be a matplotlib Animation, got str"):
+        lmvis.animation_html("<div></div>", "race")

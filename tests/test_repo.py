@@ -3,6 +3,7 @@
 import ast
 import json
 import re
+import sys
 from pathlib import Path
 
 import lmvis
@@ -11,6 +12,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+sys.path.insert(0, str(ROOT / "tools"))
+import pitfall_boxes  # noqa: E402
+import tidy_notebooks  # noqa: E402
 
 
 def _pins(lines):
@@ -147,3 +151,36 @@ def test_ignored_outputs_use_a_marker_nbval_honours_and_say_why(notebook):
                 if line.startswith("#") and line != "# NBVAL_IGNORE_OUTPUT" and len(line) > 12
             ]
             assert reasons, f"say in a comment why this cell's output is not compared:\n{src}"
+
+
+def _text(out):
+    return "".join(out["text"]) if isinstance(out["text"], list) else out["text"]
+
+
+def test_setup_cell_is_collapsed_in_the_html_book(notebook):
+    tags = _code_cells(notebook)[0].get("metadata", {}).get("tags", [])
+    assert tidy_notebooks.SETUP_TAG in tags, (
+        f"the setup cell lacks the tag {tidy_notebooks.SETUP_TAG!r}: run "
+        "`.venv/bin/python tools/tidy_notebooks.py chapters/*.ipynb` (make execute does it too)"
+    )
+
+
+def test_no_stored_stream_keeps_a_progress_bar_redraw(notebook):
+    for cell in _code_cells(notebook):
+        for out in cell.get("outputs", []):
+            if out["output_type"] == "stream" and tidy_notebooks.REDRAW.search(_text(out)):
+                raise AssertionError(
+                    "a stored stream keeps carriage-return redraws (readers see every one): run "
+                    "`.venv/bin/python tools/tidy_notebooks.py chapters/*.ipynb` for the cell:\n"
+                    + _source(cell)
+                )
+
+
+def test_every_pitfall_box_has_the_same_form(notebook):
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = _source(cell)
+            assert pitfall_boxes.fix(source) == source, (
+                "a Common pitfall box lacks `:class: warning`: run "
+                "`.venv/bin/python tools/pitfall_boxes.py chapters/*.ipynb`:\n" + source[:300]
+            )

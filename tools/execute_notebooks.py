@@ -1,7 +1,9 @@
 """Re-execute notebooks in place: fresh kernel, top to bottom, stop on the first error.
 
 Used by `make execute` to refresh the stored outputs that nbval later compares. Cell timing
-metadata is not recorded, so re-executing an unchanged notebook leaves it byte-identical.
+metadata is not recorded, and the notebook is tidied for readers (tools/tidy_notebooks.py: the
+setup cell collapsed, progress bars at their final line, whose redraws vary with timing), so
+re-executing an unchanged notebook leaves it byte-identical.
 """
 
 import sys
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from tidy_notebooks import tidy
 
 
 def execute(path: Path) -> float:
@@ -25,6 +28,7 @@ def execute(path: Path) -> float:
     elapsed = time.perf_counter() - start
     # Widget state holds random model ids; the HTML book shows static figures instead.
     nb.metadata.pop("widgets", None)
+    tidy(nb)
     nbformat.write(nb, path)
     return elapsed
 

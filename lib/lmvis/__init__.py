@@ -5,7 +5,9 @@ setup cell asks for those explicitly with :func:`lmvis.setup`. Submodules are im
 e.g. ``from lmvis import attention`` or ``from lmvis.viz import landscapes``.
 """
 
-from lmvis.notebook import BOOK_REPOSITORY, below, progress, setup, stopwatch
+from lmvis.notebook import BOOK_REPOSITORY, animation_html, below, progress, setup, stopwatch
 
-__all__ = ["BOOK_REPOSITORY", "below", "progress", "setup", "stopwatch"]
+__all__ = [
+    "BOOK_REPOSITORY", "animation_html", "below", "progress", "setup", "stopwatch",
+]
 __version__ = "0.1.0"

@@ -1,9 +1,11 @@
-"""What every chapter notebook shares: one setup call, a reproducible progress bar, and ways to
-print timings and rounding-level differences that a stored output can reproduce."""
+"""What every chapter notebook shares: one setup call, a reproducible progress bar, ways to
+print timings and rounding-level differences that a stored output can reproduce, and animations
+embedded so that they play offline."""
 
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -108,3 +110,54 @@ def below(value: float, bound: float) -> str:
     if not value < bound:  # NaN fails here too
         raise AssertionError(f"expected a value below {bound:g}, got {value:.3g}")
     return f"< {bound:g}"
+
+
+# matplotlib's JavaScript animation links font-awesome from a CDN for its nine button icons; the
+# book loads nothing from another host, so each icon is drawn inline (16x16, the text colour).
+_ICONS = {
+    "minus": "M2 7h12v2H2z",
+    "plus": "M7 2h2v5h5v2H9v5H7V9H2V7h5z",
+    "play": "M4 2l10 6-10 6z",
+    "play fa-flip-horizontal": "M12 2L2 8l10 6z",
+    "pause": "M3 2h4v12H3zM9 2h4v12H9z",
+    "step-forward": "M2 2l9 6-9 6zM12 2h2v12h-2z",
+    "step-backward": "M14 2L5 8l9 6zM2 2h2v12H2z",
+    "fast-forward": "M1 2l6 6-6 6zM7 2l6 6-6 6zM13 2h2v12h-2z",
+    "fast-backward": "M15 2L9 8l6 6zM9 2L3 8l6 6zM1 2h2v12H1z",
+}
+_ICON = re.compile(r'<i class="fa fa-([a-z -]+?)"></i>')
+_ICON_FONT = re.compile(r'<link rel="stylesheet"\s+href="[^"]*font-awesome[^"]*">\s*')
+_EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+
+
+def _svg(icon: re.Match) -> str:
+    path = _ICONS[icon.group(1)]
+    return (f'<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">'
+            f'<path fill="currentColor" d="{path}"/></svg>')
+
+
+def animation_html(anim, name: str, **to_jshtml) -> str:
+    """``anim.to_jshtml(**to_jshtml)``, made to play offline and to reproduce byte for byte.
+
+    matplotlib names the animation's elements with a random id and links its button icons from
+    a CDN; here the id is ``name`` (letters, digits and ``_``; unique on the page) and the icons
+    are inline SVG, so the stored output is the same on every run and loads nothing from
+    another host, in JupyterLab and in the HTML book alike.
+    """
+    from matplotlib.animation import Animation
+
+    if not isinstance(anim, Animation):
+        raise TypeError(f"anim must be a matplotlib Animation, got {type(anim).__name__}")
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ValueError(f"name must be letters, digits and _ (not first a digit), got {name!r}")
+    html = anim.to_jshtml(**to_jshtml)
+    uid = re.search(r"_anim_img([0-9a-f]{32})", html)
+    html, n_fonts = _ICON_FONT.subn("", html.replace(uid.group(1), name) if uid else html)
+    html, n_icons = _ICON.subn(_svg, html)
+    if not uid or n_fonts != 1 or n_icons != len(_ICONS) or _EXTERNAL.search(html):
+        raise RuntimeError(  # a matplotlib whose template this does not know
+            "animation_html: matplotlib's to_jshtml output has changed (id found: "
+            f"{bool(uid)}, icon font links: {n_fonts}, icons: {n_icons} of {len(_ICONS)}, "
+            f"loads from another host: {bool(_EXTERNAL.search(html))})"
+        )
+    return html

@@ -1,14 +1,20 @@
 """Milestones of neural networks, 1958 to today, each with its primary citation.
 
-Parameter counts are the ones stated in the primary source (for GPT, in the GPT-2 paper, whose
-smallest model "is equivalent to the original GPT"); ``None`` where a source states no count.
-``year`` is the year of first public release (a preprint may precede the cited venue). Each
-citation key is an entry of the book's ``references.bib``.
+Parameter counts are the ones a published source states: the model's own paper, or where that
+paper gives none, the source in ``params_cite`` (GPT's in the GPT-2 paper, whose smallest model
+"is equivalent to the original GPT"; GoogLeNet's in the Inception-v3 paper by the same group;
+ResNet-152's in the EfficientNet paper); ``None`` where no source states a count. ``year`` is
+the year of first public release (a preprint may precede the cited venue). ``org`` is where
+the work was done, because the source documents misattribute some of it. Each citation key
+is an entry of the book's ``references.bib``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from lmvis import checks
 
 
 @dataclass(frozen=True)
@@ -19,50 +25,81 @@ class Milestone:
     what: str
     params: float | None  # number of trainable parameters, as published
     cite: str  # BibTeX key of the primary source
+    org: str  # where the work was done (the first authors' laboratory or company)
     tokens: float | None = None  # training tokens, where the paper states them
     params_cite: str | None = None  # where the count is stated, if not in ``cite`` itself
 
 
 MILESTONES: tuple[Milestone, ...] = (
     Milestone(1958, "Perceptron", "Rosenblatt", "a trainable linear threshold unit",
-              None, "rosenblatt1958perceptron"),
+              None, "rosenblatt1958perceptron",
+              org="Cornell Aeronautical Laboratory"),
     Milestone(1986, "Backpropagation", "Rumelhart, Hinton, Williams",
-              "gradients of every weight by the chain rule", None, "rumelhart1986learning"),
+              "gradients of every weight by the chain rule", None, "rumelhart1986learning",
+              org="UC San Diego, Carnegie Mellon"),
     Milestone(1989, "Convolutional net (zip codes)", "LeCun et al.",
-              "shared convolutional weights, trained by backprop", 9_760, "lecun1989backprop"),
+              "shared convolutional weights, trained by backprop", 9_760, "lecun1989backprop",
+              org="AT&T Bell Laboratories"),
     Milestone(1997, "LSTM", "Hochreiter, Schmidhuber", "gated recurrent memory",
-              None, "hochreiter1997lstm"),
+              None, "hochreiter1997lstm",
+              org="TU Munich, IDSIA"),
     Milestone(1998, "LeNet-5", "LeCun, Bottou, Bengio, Haffner",
-              "convolutional network for document recognition", 60_000, "lecun1998gradient"),
+              "convolutional network for document recognition", 60_000, "lecun1998gradient",
+              org="AT&T Labs"),
     Milestone(2006, "Deep belief network", "Hinton, Osindero, Teh",
-              "greedy layer-wise pre-training", None, "hinton2006fast"),
+              "greedy layer-wise pre-training", None, "hinton2006fast",
+              org="University of Toronto"),
     Milestone(2009, "Deep Boltzmann machine", "Salakhutdinov, Hinton",
-              "undirected deep generative model", None, "salakhutdinov2009dbm"),
+              "undirected deep generative model", None, "salakhutdinov2009dbm",
+              org="University of Toronto"),
     Milestone(2012, "AlexNet", "Krizhevsky, Sutskever, Hinton",
-              "GPU-trained CNN wins ImageNet (ILSVRC 2012)", 60e6, "krizhevsky2012imagenet"),
+              "GPU-trained CNN wins ImageNet (ILSVRC 2012)", 60e6, "krizhevsky2012imagenet",
+              org="University of Toronto"),
+    Milestone(2014, "GoogLeNet (Inception)", "Szegedy et al.",
+              "wins ILSVRC 2014 classification with 12× fewer parameters than AlexNet",
+              5e6, "szegedy2015going", params_cite="szegedy2016rethinking",
+              org="Google"),
+    Milestone(2015, "FaceNet", "Schroff, Kalenichenko, Philbin",
+              "face embeddings learned with a triplet loss", None, "schroff2015facenet",
+              org="Google"),
+    Milestone(2015, "ResNet-152", "He, Zhang, Ren, Sun",
+              "residual connections; a ResNet ensemble wins ILSVRC 2015 classification",
+              60e6, "he2016deep", params_cite="tan2019efficientnet",
+              org="Microsoft Research"),
     Milestone(2017, "Transformer (big)", "Vaswani et al.", "attention is all you need",
-              213e6, "vaswani2017attention"),
+              213e6, "vaswani2017attention",
+              org="Google"),
     Milestone(2018, "GPT", "Radford et al.", "generative pre-training of a Transformer decoder",
-              117e6, "radford2018improving", params_cite="radford2019language"),
+              117e6, "radford2018improving", params_cite="radford2019language",
+              org="OpenAI"),
     Milestone(2018, "BERT-Large", "Devlin et al.", "bidirectional Transformer encoder",
-              340e6, "devlin2019bert"),
+              340e6, "devlin2019bert",
+              org="Google"),
     Milestone(2019, "GPT-2", "Radford et al.", "zero-shot multitask language model",
-              1.542e9, "radford2019language"),
+              1.542e9, "radford2019language",
+              org="OpenAI"),
     Milestone(2019, "T5-11B", "Raffel et al.", "text-to-text transfer Transformer",
-              11e9, "raffel2020t5"),
-    Milestone(2020, "GPT-3", "Brown et al.", "few-shot learning in context",
-              175e9, "brown2020language", tokens=300e9),
+              11e9, "raffel2020t5",
+              org="Google"),
+    Milestone(2020, "GPT-3", "Brown et al.", "text model: few-shot learning in context",
+              175e9, "brown2020language", tokens=300e9,
+              org="OpenAI"),
     Milestone(2021, "Gopher", "Rae et al.", "scaling to 280B parameters",
-              280e9, "rae2021gopher", tokens=300e9),
+              280e9, "rae2021gopher", tokens=300e9,
+              org="DeepMind"),
     Milestone(2022, "Chinchilla", "Hoffmann et al.",
               "compute-optimal: fewer parameters, more tokens",
-              70e9, "hoffmann2022chinchilla", tokens=1.4e12),
+              70e9, "hoffmann2022chinchilla", tokens=1.4e12,
+              org="DeepMind"),
     Milestone(2022, "PaLM", "Chowdhery et al.", "540B dense Transformer on TPU v4 pods",
-              540e9, "chowdhery2023palm", tokens=780e9),
+              540e9, "chowdhery2023palm", tokens=780e9,
+              org="Google"),
     Milestone(2023, "LLaMA-65B", "Touvron et al.", "open weights, public data only",
-              65e9, "touvron2023llama", tokens=1.4e12),
+              65e9, "touvron2023llama", tokens=1.4e12,
+              org="Meta AI"),
     Milestone(2024, "Llama 3.1 405B", "Grattafiori et al.", "405B dense, 15.6T tokens",
-              405e9, "grattafiori2024llama3", tokens=15.6e12),
+              405e9, "grattafiori2024llama3", tokens=15.6e12,
+              org="Meta AI"),
 )
 
 
@@ -71,6 +108,58 @@ def milestones_table():
     import pandas as pd
 
     return pd.DataFrame([m.__dict__ for m in MILESTONES])
+
+
+def format_count(n: float) -> str:
+    """A parameter or token count for readers: ``9,760``, ``60 million``, ``1.54 billion``.
+
+    At most three significant digits in the largest unit that fits (sources round too).
+    """
+    n = checks.real("n", n, minimum=0.0, low_open=True)
+    if n < 1e6:
+        return f"{n:,.0f}"
+    n = float(f"{n:.3g}")  # round first, so that 999.6 million reads "1 billion"
+    for scale, unit in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _milestone(name: str, m) -> Milestone:
+    if not isinstance(m, Milestone):
+        raise TypeError(f"{name} must be a Milestone, got {type(m).__name__}")
+    return m
+
+
+def source_markdown(m: Milestone) -> str:
+    """The milestone's sources as MyST author-year citations (``{cite:t}`` roles).
+
+    The HTML book renders each as "Rosenblatt [1958]" linked to its bibliography entry. Where
+    the parameter count comes from another source, that source is named too.
+    """
+    m = _milestone("m", m)
+    text = f"{{cite:t}}`{m.cite}`"
+    if m.params_cite is not None:
+        text += f"; count from {{cite:t}}`{m.params_cite}`"
+    return text
+
+
+def markdown_table(milestones: Sequence[Milestone] = MILESTONES) -> str:
+    """The milestones as a MyST Markdown table: year, name, where, what, size and sources.
+
+    A notebook displays it with ``IPython.display.Markdown``; the cell's metadata
+    ``{"mystnb": {"markdown_format": "myst"}}`` makes myst-nb parse the citations in it.
+    """
+    rows = ["| year | name | where | what | parameters | source |",
+            "|---|---|---|---|---|---|"]
+    for i, m in enumerate(milestones):
+        m = _milestone(f"milestones[{i}]", m)
+        size = "" if m.params is None else format_count(m.params)
+        cells = [str(m.year), m.name, m.org, m.what, size, source_markdown(m)]
+        if any("|" in c for c in cells):
+            raise ValueError(f"{m.name}: a field contains '|', which would break the table")
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows) + "\n"
 
 
 def growth_per_year(year0: int, params0: float, year1: int, params1: float) -> float:

@@ -10,6 +10,7 @@ _LABEL_OFFSETS = {  # (dx, dy) in points for the crowded 2017-2024 labels
     "Transformer (big)": (-6, 2), "GPT": (6, -4), "BERT-Large": (-6, 4),
     "GPT-3": (-6, -2), "Gopher": (-6, 4), "PaLM": (0, 7), "Llama 3.1 405B": (6, 0),
     "Chinchilla": (-6, -9), "LLaMA-65B": (6, -7),
+    "AlexNet": (-6, 4), "ResNet-152": (6, -9), "GoogLeNet (Inception)": (-6, 2),
 }
 
 def plot_parameter_growth(milestones=MILESTONES, ax=None):

@@ -1,0 +1,134 @@
+"""Every page of the built book, opened from disk in headless Chromium with the network cut.
+
+Run by `make test-html` (which builds the book first; CI runs it after `make book`). For each
+page: every formula typeset by MathJax, every Mermaid diagram drawn, every image loaded, and no
+failed request, request to another host or console error; a chapter opens with its first
+paragraph, its setup cell collapsed. A screenshot of each page goes to _build/screenshots/.
+The search page then finds the chapters that teach three terms.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser import Browser
+from built_site import ROOT, pages, require_site
+from test_site import SEARCHES
+
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+# What a page shows, read in the page once MathJax and Mermaid have finished.
+REPORT = """async () => {
+  if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
+  const skip = new Set(["SCRIPT", "STYLE", "PRE", "CODE", "TEXTAREA", "MJX-CONTAINER"]);
+  const raw = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+    acceptNode(node) {
+      for (let e = node.parentElement; e; e = e.parentElement)
+        if (skip.has(e.tagName)) return NodeFilter.FILTER_REJECT;
+      return NodeFilter.FILTER_ACCEPT;
+    }});
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const at = n.data.search(/\\\\\\(|\\\\\\[|\\$\\$|\\\\begin\\{/);
+    if (at >= 0) raw.push(n.data.slice(Math.max(0, at - 20), at + 40));
+  }
+  const maths = [...document.querySelectorAll(".math")];
+  const diagrams = [...document.querySelectorAll("pre.mermaid")];
+  const images = [...document.querySelectorAll("img")];
+  const title = document.querySelector("article h1");
+  const firstCell = document.querySelector("article .cell");
+  return {
+    after_title: title && title.nextElementSibling ? title.nextElementSibling.tagName : null,
+    setup_shown: firstCell ? firstCell.querySelector(".cell_input").checkVisibility() : false,
+    maths: maths.length,
+    untypeset: maths.filter(m => !m.querySelector("mjx-container")).map(m => m.textContent),
+    containers: document.querySelectorAll("mjx-container").length,
+    tex_errors: [...document.querySelectorAll("mjx-merror")].map(e => e.textContent),
+    raw_tex: raw,
+    diagrams: diagrams.length,
+    undrawn: diagrams.filter(d => !d.querySelector("svg")).map(d => d.textContent.slice(0, 60)),
+    diagram_errors: document.querySelectorAll("svg[aria-roledescription=error]").length,
+    images: images.length,
+    broken_images: images.filter(i => !(i.complete && i.naturalWidth > 0))
+                         .map(i => (i.id || i.src).slice(0, 80)),
+  };
+}"""
+# Images below the fold may be lazy; make every one load, then wait for all of them.
+LOAD_IMAGES = "document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')"
+IMAGES_DONE = "[...document.images].every(i => i.complete && i.naturalWidth > 0)"
+DIAGRAMS_DONE = "[...document.querySelectorAll('pre.mermaid')].every(d => d.querySelector('svg'))"
+
+SITE_PAGES = pages() if (ROOT / "_build" / "html").is_dir() else []
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_site()
+    with Browser() as b:
+        print(f"Chromium {b.version}, network cut by: {b.cut}")
+        yield b
+
+
+def _name(page):
+    return str(page.relative_to(ROOT / "_build" / "html"))
+
+
+def _redirect(path):
+    """Where a page sends the reader at once (index.html: <meta http-equiv=Refresh>), or None."""
+    found = re.search(r'http-equiv="Refresh" content="0; url=([^"]+)"', path.read_text("utf-8"))
+    return found and found.group(1)
+
+
+@pytest.mark.parametrize("path", SITE_PAGES, ids=[_name(p) for p in SITE_PAGES])
+def test_page_renders_offline(browser, path):
+    page = browser.open(path.as_uri())
+    if target := _redirect(path):
+        page.raw.wait_for_url(f"**/{target}")
+        page.raw.wait_for_load_state("load")
+    page.evaluate(LOAD_IMAGES)
+    for condition in (DIAGRAMS_DONE, IMAGES_DONE):
+        try:
+            page.wait_for(condition, timeout_s=20)
+        except Exception:  # reported precisely below
+            pass
+    report = page.evaluate(REPORT)
+    page.screenshot(SCREENSHOTS / _name(path).replace("/", "__").replace(".html", ".png"))
+    problems = page.problems()
+    page.close()
+    assert problems == []
+    assert report["untypeset"] == [] and report["raw_tex"] == [] and report["tex_errors"] == []
+    assert report["containers"] >= report["maths"]
+    assert report["undrawn"] == [] and report["diagram_errors"] == 0
+    assert report["broken_images"] == []
+    if _name(path).startswith("chapters/0"):  # a chapter opens with its first paragraph,
+        assert report["after_title"] == "P"   # and its setup cell is collapsed (hide-input)
+        assert not report["setup_shown"], "the setup cell's code is shown: tag it hide-input"
+
+
+def test_the_pages_that_need_them_have_formulas_diagrams_and_figures(browser):
+    """The per-page checks above cannot pass vacuously: these pages do have what they check."""
+    site = require_site()
+    expect = {"chapters/01_background.html": "diagrams", "chapters/04_backprop.html": "maths",
+              "chapters/05_gradient_descent.html": "images"}
+    for name, what in expect.items():
+        page = browser.open((site / name).as_uri())
+        report = page.evaluate(REPORT)
+        page.close()
+        assert report[what] > 0, f"{name} has no {what}"
+
+
+@pytest.mark.parametrize(("query", "chapter"), SEARCHES)
+def test_search_page_finds_the_chapter(browser, query, chapter):
+    site = require_site()
+    page = browser.open((site / "search.html").as_uri() + f"?q={query}")
+    page.wait_for("document.querySelector('#search-results .search-summary')"
+                  "?.textContent.includes('Search finished')", timeout_s=30)
+    found = page.evaluate("[...document.querySelectorAll('#search-results ul.search li a')]"
+                          ".map(a => a.getAttribute('href'))")
+    page.screenshot(SCREENSHOTS / f"search-{query}.png", full_page=False)
+    problems = page.problems()
+    page.close()
+    assert problems == []
+    assert any(href.split("#")[0].split("?")[0] == f"{chapter}.html" for href in found), found
+    print(f"search {query!r}: {found}")
