@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lmvis import checks
 
@@ -37,7 +38,7 @@ class Fold:
         return self.X_train.shape[1]
 
 
-def stratified_folds(y, k: int = 5, seed: int = 0) -> list[np.ndarray]:
+def stratified_folds(y: ArrayLike, k: int = 5, seed: int = 0) -> list[np.ndarray]:
     """``k`` disjoint, sorted index arrays that cover ``range(len(y))``, each stratified.
 
     The examples of every class are shuffled (seeded) and dealt out in turn, so each fold holds
@@ -62,7 +63,8 @@ def stratified_folds(y, k: int = 5, seed: int = 0) -> list[np.ndarray]:
     return [np.sort(np.concatenate(f)) for f in folds]
 
 
-def kfold(X, y, k: int = 5, seed: int = 0, n_classes: int | None = None) -> list[Fold]:
+def kfold(X: ArrayLike, y: ArrayLike, *, k: int = 5, seed: int = 0,
+          n_classes: int | None = None) -> list[Fold]:
     """The development data ``X`` (n, d), ``y`` (n,) as ``k`` :class:`Fold` s.
 
     Fold ``i`` validates on the ``i``-th index array of :func:`stratified_folds` and trains on
