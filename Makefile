@@ -11,15 +11,31 @@ ALTERNATE := $(BIN)/python tools/numerics.py --alternate --
 # Sanitised, strict output comparison; warnings inside the notebook kernel are not pytest's business.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -o filterwarnings= -p no:cacheprovider
 
-.PHONY: help install test test-package test-notebooks test-portable book test-html vendor execute lab lint clean
+# Other library versions: the declared lower bounds, and what Google Colab ships. Each target
+# builds its own environment from nothing (not .venv) and runs every chapter once, no comparison.
+OLDEST := .venv-oldest
+COLAB  := .venv-colab
+PIP_Q  := -m pip install --disable-pip-version-check -q
+# The kernel that runs the chapters there, as in Colab: ipykernel 7 with ipywidgets 7 now and
+# then never reports a cell finished (chapter 5's widget; nbclient waits forever).
+KERNEL := ipykernel==6.29.5 nbclient==0.10.2
+# JupyterLab reads jupyter/labconfig/: no autosave (opening a chapter modifies nothing), no news.
+LAB_ENV := JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter
+
+.PHONY: help install test test-package test-notebooks test-portable test-oldest test-colab \
+	book test-html vendor execute portable colab lab lint clean
 
 help:
 	@echo "make test     package tests, then every notebook under nbval (installs first)"
 	@echo "make test-portable  nbval again under another CPU code path and thread count"
 	@echo "make book     HTML book into _build/html/ with warnings as errors (installs first)"
-	@echo "make test-html  every page of the book in headless Chromium, network cut (builds first)"
+	@echo "make test-oldest  every chapter under the lower bounds of pyproject.toml (own venv)"
+	@echo "make test-colab   the setup cell's install on Colab's versions, then every chapter"
+	@echo "make test-html  the book's pages, and two chapters in JupyterLab, in headless Chromium"
 	@echo "make vendor   re-vendor the pinned npm assets into _vendor/ (needs npm; rarely needed)"
 	@echo "make execute  re-execute every notebook in place, fresh kernel, top to bottom"
+	@echo "make portable rewrite chapters into the markup the book and JupyterLab both render"
+	@echo "make colab    regenerate the Colab edition, colab/chapters/ (from chapters/)"
 	@echo "make lab      JupyterLab on the chapters"
 	@echo "make lint     ruff over the package, tests and notebooks"
 	@echo "make clean    remove builds (keeps .venv; 'rm -rf .venv' for a full reset)"
@@ -35,9 +51,9 @@ $(STAMP): requirements.txt pyproject.toml
 test: test-package test-notebooks
 
 # The tests of the built site (tests/test_site.py) skip until `make book` has run; the browser
-# test is test-html's.
+# tests (the HTML book, and two chapters in JupyterLab: tests/test_lab.py) are test-html's.
 test-package: $(STAMP)
-	$(BIN)/python -m pytest tests -p no:cacheprovider --ignore=tests/test_html.py
+	$(BIN)/python -m pytest tests -p no:cacheprovider --ignore=tests/test_html.py --ignore=tests/test_lab.py
 
 test-notebooks: $(STAMP)
 	$(PINNED) $(BIN)/python -m pytest $(NBVAL) $(NOTEBOOKS)
@@ -45,12 +61,28 @@ test-notebooks: $(STAMP)
 test-portable: $(STAMP)
 	$(ALTERNATE) $(BIN)/python -m pytest $(NBVAL) $(NOTEBOOKS)
 
+test-oldest:
+	rm -rf $(OLDEST) build
+	$(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python tools/lower_bounds.py > $(OLDEST)/constraints.txt
+	$(OLDEST)/bin/python $(PIP_Q) -c $(OLDEST)/constraints.txt . $(KERNEL)
+	rm -rf build
+	$(OLDEST)/bin/python tools/run_chapters.py $(NOTEBOOKS)
+
+test-colab:
+	rm -rf $(COLAB) build
+	$(PYTHON) -m venv $(COLAB)
+	$(COLAB)/bin/python $(PIP_Q) -r tools/colab_versions.txt
+	$(COLAB)/bin/python tools/colab_install.py
+	rm -rf build
+	$(COLAB)/bin/python tools/run_chapters.py $(NOTEBOOKS)
+
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html -W --keep-going
 
 # Needs Debian's Chromium (apt-get install -y chromium); skipped with that hint where it is missing.
 test-html: book
-	$(BIN)/python -m pytest tests/test_html.py -p no:cacheprovider
+	$(BIN)/python -m pytest tests/test_html.py tests/test_lab.py -p no:cacheprovider
 
 vendor:
 	$(PYTHON) tools/vendor_assets.py
@@ -58,8 +90,14 @@ vendor:
 execute: $(STAMP)
 	$(PINNED) $(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
+portable: $(STAMP)
+	$(BIN)/python tools/portable_markup.py $(NOTEBOOKS)
+
+colab: $(STAMP)
+	$(BIN)/python tools/colab_edition.py
+
 lab: $(STAMP)
-	$(PINNED) $(BIN)/jupyter lab chapters
+	$(LAB_ENV) $(PINNED) $(BIN)/jupyter lab chapters
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests tools chapters _ext

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -79,8 +80,12 @@ def test_causal_mask_values_and_errors():
     expected = [[True, False, False], [True, True, False], [True, True, True]]
     assert causal_mask(3).tolist() == expected
     assert causal_mask(2, 3).shape == (2, 3)
-    with pytest.raises(ValueError, match="L must be a positive int"):
+    with pytest.raises(ValueError, match="L must be an integer >= 1, got 0"):
         causal_mask(0)
+    # NumPy integers are integers (they used to be refused)
+    assert torch.equal(causal_mask(np.int64(3), np.int32(2)), causal_mask(3, 2))
+    with pytest.raises(TypeError, match="S must be an integer, got float"):
+        causal_mask(3, 2.0)
 
 
 def test_clear_errors():
@@ -150,13 +155,13 @@ def test_attention_row_clips_and_plots_return_figures():
     assert used == (1, 0, 2) and torch.allclose(torch.as_tensor(row), w[1, 0, 2].double())
     _, used = attention_row(layers, 99, -5, 99)  # slider extremes: clipped, not raised
     assert used == (1, 0, 2)
-    with pytest.raises(ValueError, match="non-empty list"):
+    with pytest.raises(ValueError, match=r"layer_weights .* must hold at least 1 items"):
         attention_row([], 0, 0, 0)
     fig = plot_attention_grid(layers, list("abc"), list("wxyz"))
     assert len(fig.axes) == 4
     ax = plot_attention(w[0, 0], annotate=True)
     assert len(ax.texts) == 12
     assert plot_attention_row(w[0, 0, 0]).get_ylim()[1] > 1
-    with pytest.raises(ValueError, match="3 labels for 4 positions"):
+    with pytest.raises(ValueError, match=r"key_tokens \(4 labels, .*\) must hold 4 items, got 3"):
         plot_attention(w[0, 0], key_tokens=list("abc"))
     plt.close("all")

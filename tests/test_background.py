@@ -1,6 +1,8 @@
 """Chapter 1: milestones, k-means, the bandit, and the rule-versus-model helpers."""
 
+import dataclasses
 import re
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -76,25 +78,40 @@ def test_markdown_table_has_one_row_per_milestone_and_cites_every_source():
     lines = table.strip().splitlines()
     assert len(lines) == 2 + len(milestones.MILESTONES)
     assert all(line.count("|") == 7 for line in lines)  # six columns, nothing broke the table
-    cited = re.findall(r"\{cite:t\}`([^`]+)`", table)
+    cited = re.findall(r"\]\(#([^)]+)\)", table)
     wanted = [m.cite for m in milestones.MILESTONES] + [
         m.params_cite for m in milestones.MILESTONES if m.params_cite]
     assert sorted(cited) == sorted(wanted)
     assert set(cited) <= BIB_KEYS
     gpt = next(line for line in lines if line.startswith("| 2018 | GPT |"))
-    assert "117 million" in gpt and "count from {cite:t}`radford2019language`" in gpt
+    assert "117 million" in gpt
+    assert "count from [Radford et al. (2019)](#radford2019language)" in gpt
     with pytest.raises(TypeError, match=r"milestones\[0\] must be a Milestone, got str"):
         milestones.markdown_table(["GPT"])
     with pytest.raises(TypeError, match="m must be a Milestone, got dict"):
         milestones.source_markdown({"cite": "x"})
 
 
+def test_citation_texts_are_the_ones_the_book_prints():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    from portable_markup import citation_texts
+
+    from_bib = citation_texts()
+    assert milestones.CITATION_TEXT == {k: from_bib[k] for k in milestones.CITATION_TEXT}
+    used = {m.cite for m in milestones.MILESTONES} | {
+        m.params_cite for m in milestones.MILESTONES if m.params_cite}
+    assert used == set(milestones.CITATION_TEXT)
+    unknown = dataclasses.replace(milestones.MILESTONES[0], cite="nobody2000")
+    with pytest.raises(ValueError, match="'nobody2000', which has no entry in CITATION_TEXT"):
+        milestones.source_markdown(unknown)
+
+
 def test_growth_per_year_compounds_back_to_the_endpoint():
     g = milestones.growth_per_year(2012, 60e6, 2020, 175e9)
     assert 60e6 * g**8 == pytest.approx(175e9, rel=1e-12)
-    with pytest.raises(ValueError, match="year1 must be after year0"):
+    with pytest.raises(ValueError, match=r"year1 \(after year0 = 2020\) must be an integer >= 20"):
         milestones.growth_per_year(2020, 1, 2012, 2)
-    with pytest.raises(ValueError, match="must be positive"):
+    with pytest.raises(ValueError, match=r"params0 \(a parameter count\) must be a number > 0"):
         milestones.growth_per_year(2012, 0, 2020, 2)
 
 
@@ -127,14 +144,28 @@ def test_kmeans_matches_scikit_learn():
 @pytest.mark.parametrize(
     "X, k, message",
     [
-        (np.zeros(5), 2, "2-D array"),
-        (np.zeros((4, 2)), 5, "k must be an int between 1 and n=4"),
-        (np.array([[0.0, np.nan]]), 1, "NaN"),
+        (np.zeros(5), 2, r"X must be 2-D, got shape \(5,\)"),
+        (np.zeros((4, 2)), 5, r"k \(at most n = 4 rows of X\) must be an integer >= 1 and <= 4"),
+        (np.array([[0.0, np.nan]]), 1, "X must contain only finite values, got 1 NaN"),
     ],
 )
 def test_kmeans_rejects_bad_input(X, k, message):
     with pytest.raises(ValueError, match=message):
         kmeans.kmeans(X, k)
+
+
+def test_kmeans_needs_at_least_one_iteration_and_inertia_checks_its_labels():
+    X = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0]])
+    # the old silent result: n_iter=0 returned the label -1 for every point
+    with pytest.raises(ValueError, match="n_iter must be an integer >= 1, got 0"):
+        kmeans.kmeans(X, 2, n_iter=0)
+    centres, labels, _ = kmeans.kmeans(X, 2, n_iter=1, seed=0)
+    assert set(labels.tolist()) == {0, 1}  # one iteration labels every point
+    with pytest.raises(ValueError, match=r"labels \(one per row of X.*\) must hold values >= 0 "
+                                         r"and <= 1"):
+        kmeans.inertia(X, centres, np.array([0, 1, 2]))
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        kmeans.kmeans(X, 2, seed=0.5)
 
 
 def test_bandit_learns_the_best_arm_and_its_value():
@@ -147,17 +178,33 @@ def test_bandit_learns_the_best_arm_and_its_value():
     assert run.estimates[-1, 2] == pytest.approx(run.rewards[run.actions == 2].mean(), rel=1e-12)
 
 
-def test_bandit_with_no_exploration_can_lock_onto_a_worse_arm_but_never_raises():
-    run = bandit.run_epsilon_greedy([1.0, 2.0], steps=50, epsilon=0.0, seed=0)
-    assert run.actions.shape == (50,)
+def test_bandit_with_no_exploration_is_greedy_and_can_lock_onto_a_worse_arm():
+    means = np.array([1.0, 2.0])
+    locked_on_worse = 0
+    for seed in range(20):
+        run = bandit.run_epsilon_greedy(means, steps=50, epsilon=0.0, seed=seed)
+        # independent reference: the estimates are the running means of each arm's rewards...
+        for arm in range(2):
+            pulled = run.actions == arm
+            sums, counts = np.cumsum(run.rewards * pulled), np.cumsum(pulled)
+            with np.errstate(invalid="ignore"):
+                expected = np.where(counts > 0, sums / np.maximum(counts, 1), 0.0)
+            np.testing.assert_allclose(run.estimates[:, arm], expected, rtol=1e-12, atol=0)
+        # ... and with ε = 0 every action is an arm of highest estimate before that step
+        before = np.vstack([np.zeros(2), run.estimates[:-1]])
+        assert all(before[t, a] == before[t].max() for t, a in enumerate(run.actions))
+        locked_on_worse += int(np.all(run.actions == 0))  # never tried the better arm
+    # greedy play locks onto the worse arm whenever arm 0 wins the first tie and pays > 0
+    assert 0 < locked_on_worse < 20
 
 
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"true_means": [1.0]}, "at least 2 arms"),
-        ({"true_means": [1.0, 2.0], "epsilon": 1.5}, "epsilon must be in"),
-        ({"true_means": [1.0, 2.0], "steps": 0}, "steps must be a positive int"),
+        ({"true_means": [1.0]}, "number of arms in true_means must be an integer >= 2, got 1"),
+        ({"true_means": [1.0, 2.0], "epsilon": 1.5}, "epsilon must be a number >= 0.0 and <= 1.0"),
+        ({"true_means": [1.0, 2.0], "steps": 0}, "steps must be an integer >= 1, got 0"),
+        ({"true_means": [1.0, np.nan]}, "true_means must contain only finite values"),
     ],
 )
 def test_bandit_rejects_bad_input(kwargs, message):
@@ -186,7 +233,9 @@ def test_shift_right_moves_columns_and_blanks_the_left():
 def test_rules_reject_bad_input():
     with pytest.raises(ValueError, match=r"shape \(n, 8, 8\)"):
         hand_rule.centre_ink(np.zeros((2, 64)))
-    with pytest.raises(ValueError, match="pixels must be an int"):
+    with pytest.raises(ValueError, match="pixels must be an integer >= 0 and <= 7, got 8"):
         digits.shift_right(np.zeros((1, 8, 8)), 8)
-    with pytest.raises(ValueError, match="labels must have shape"):
-        digits.with_shifted_copies(np.zeros((2, 8, 8)), np.zeros(3))
+    with pytest.raises(ValueError, match=r"labels must have shape \(2,\)"):
+        digits.with_shifted_copies(np.zeros((2, 8, 8)), np.zeros(3, int))
+    with pytest.raises(TypeError, match=r"shifts\[0\] must be an integer"):
+        digits.with_shifted_copies(np.zeros((2, 8, 8)), np.zeros(2, int), shifts=("1",))

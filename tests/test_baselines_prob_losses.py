@@ -29,10 +29,21 @@ def test_majority_baseline_counts():
     assert majority_accuracy(y_train, y_eval) == pytest.approx(np.mean(y_eval == c))
 
 
-@pytest.mark.parametrize("bad", [np.array([]), np.array([0.5, 1.0]), np.zeros((2, 2), int)])
-def test_majority_rejects_bad_labels(bad):
-    with pytest.raises(ValueError, match="y_train"):
+@pytest.mark.parametrize("bad, error", [(np.array([], int), ValueError),
+                                        (np.array([0.5, 1.0]), TypeError),
+                                        (np.zeros((2, 2), int), ValueError)])
+def test_majority_rejects_bad_labels(bad, error):
+    with pytest.raises(error, match="y_train"):
         majority_class(bad)
+
+
+def test_majority_accuracy_refuses_labels_that_are_not_class_indices():
+    # The old silent result: integer training labels against string labels scored 0.0.
+    with pytest.raises(TypeError, match=r"y_eval \(class indices\) must hold integers, got "
+                                        r"dtype <U1"):
+        majority_accuracy([0, 0, 1], ["0", "0"])
+    with pytest.raises(TypeError, match="y_train"):
+        majority_accuracy(["a", "a", "b"], ["a", "b"])
 
 
 def test_bce_from_probs_matches_torch_and_shows_the_failure_at_saturation():
@@ -62,11 +73,16 @@ def test_mse_gradient_matches_autograd_and_vanishes_when_confidently_wrong():
 @pytest.mark.parametrize(
     "fn, args, match",
     [
-        (mse_on_sigmoid, (np.zeros(2), np.zeros(3)), "logits and targets must have the same"),
-        (mse_on_sigmoid, (np.zeros(0), np.zeros(0)), "logits must not be empty"),
-        (mse_on_sigmoid, (np.zeros(2), np.array([0.0, 2.0])), r"targets must lie in \[0, 1\]"),
-        (bce_from_probs, (np.array([1.5]), np.array([1.0])), r"probabilities must lie in"),
-        (bce_from_probs, (np.zeros(2), np.zeros(1)), "probabilities and targets"),
+        (mse_on_sigmoid, (np.zeros(2), np.zeros(3)),
+         r"z \(logits\) and y must have the same shape, got z \(logits\) \(2,\), y \(3,\)"),
+        (mse_on_sigmoid, (np.zeros(0), np.zeros(0)), r"z \(logits\) must not be empty"),
+        (mse_on_sigmoid, (np.zeros(2), np.array([0.0, 2.0])),
+         r"y \(targets\) must hold values >= 0.0 and <= 1.0, got values in \[0.0, 2.0\]"),
+        (bce_from_probs, (np.array([1.5]), np.array([1.0])),
+         r"p \(probabilities\) must hold values >= 0.0 and <= 1.0"),
+        (bce_from_probs, (np.zeros(2), np.zeros(1)), r"p \(probabilities\) and y"),
+        (bce_from_probs, (np.zeros(2), np.zeros(2), 0.5),
+         r"clip must be a number >= 0.0 and < 0.5"),
     ],
 )
 def test_bad_inputs_raise(fn, args, match):

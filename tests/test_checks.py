@@ -11,6 +11,13 @@ def test_integer_accepts_python_and_numpy_integers():
     assert checks.integer("n", 3) == 3
     got = checks.integer("n", np.int64(3), minimum=1)
     assert got == 3 and type(got) is int
+    # and the number inside a 0-d array or tensor, as `t.abs().max()` gives it
+    assert checks.integer("n", np.array(3)) == checks.integer("n", torch.tensor(3)) == 3
+    assert type(checks.real("d", torch.tensor(1e-16, dtype=torch.float64))) is float
+    with pytest.raises(TypeError, match="n must be an integer, got bool"):
+        checks.integer("n", torch.tensor(True))
+    with pytest.raises(TypeError, match="d must be a real number, got ndarray"):
+        checks.real("d", np.array([1.0]))  # one element, but not a scalar
 
 
 @pytest.mark.parametrize("bad", [3.0, "3", True, np.bool_(True), None, [3]])
@@ -102,3 +109,98 @@ def test_is_callable():
     assert checks.is_callable("f", len) is len
     with pytest.raises(TypeError, match="f must be callable, got int"):
         checks.is_callable("f", 3)
+
+
+def test_array_refuses_nan_even_where_inf_is_allowed():
+    with pytest.raises(ValueError, match="z must contain no NaN, got 1 NaN and 1 infinite"):
+        checks.array("z", [np.inf, np.nan], finite=False)
+
+
+def test_array_min_ndim_exact_dtype_bounds_and_kinds():
+    with pytest.raises(ValueError, match=r"logits must have at least 1 dimensions, got shape \(\)"):
+        checks.array("logits", 3.0, min_ndim=1)
+    x = np.zeros(2)
+    assert checks.array("x", x, dtype=np.float64) is x
+    with pytest.raises(TypeError, match="x must have dtype float64, got dtype float32"):
+        checks.array("x", x.astype(np.float32), dtype=np.float64)
+    with pytest.raises(ValueError, match=r"p must hold values >= 0 and <= 1, got values in "
+                                         r"\[-0.5, 1.0\]"):
+        checks.array("p", [-0.5, 1.0], minimum=0, maximum=1)
+    with pytest.raises(ValueError, match=r"price must hold values > 0"):
+        checks.array("price", [0.0, 1.0], minimum=0, low_open=True)
+    labels = np.arange(3)
+    assert checks.array("y", labels, kind="numeric") is labels  # dtype kept, unlike "float"
+    with pytest.raises(TypeError, match="params must hold floating-point numbers, got dtype int"):
+        checks.array("params", labels, kind="floating")
+    for bad in (None, "abc", {"a": 1}):
+        with pytest.raises(TypeError, match="x must be a numeric array"):
+            checks.array("x", bad)
+
+
+def test_boolean_text_and_instance():
+    assert checks.boolean("flag", np.bool_(True)) is True
+    for bad in (1, "yes", None):
+        with pytest.raises(TypeError, match="flag must be True or False"):
+            checks.boolean("flag", bad)
+    assert checks.text("h", "ab12", pattern="[0-9a-f]+") == "ab12"
+    with pytest.raises(ValueError, match=r"h must be a str matching \[0-9a-f\]\+, got 'xyz'"):
+        checks.text("h", "xyz", pattern="[0-9a-f]+")
+    with pytest.raises(TypeError, match="label must be a str, got int 3"):
+        checks.text("label", 3)
+    assert checks.instance("m", [1], list) == [1]
+    with pytest.raises(TypeError, match="m must be an instance of list, got str"):
+        checks.instance("m", "x", list)
+    with pytest.raises(TypeError, match="m must be a model, got int"):
+        checks.instance("m", 3, list, "a model")
+
+
+def test_sequence_and_integers_never_take_a_string_for_its_characters():
+    assert checks.sequence("s", (x for x in [1, 2])) == (1, 2)
+    with pytest.raises(TypeError, match="drop must be a sequence .*got str 'area'"):
+        checks.sequence("drop", "area")
+    with pytest.raises(ValueError, match="betas must hold 2 items, got 3"):
+        checks.sequence("betas", [0.9, 0.99, 0.5], length=2)
+    with pytest.raises(ValueError, match="layer_sizes must hold at least 2 items, got 1"):
+        checks.integers("layer_sizes", [3], min_length=2)
+    assert checks.integers("sizes", [np.int64(3), 4], minimum=1) == (3, 4)
+    with pytest.raises(ValueError, match=r"sizes\[1\] must be an integer >= 1, got 0"):
+        checks.integers("sizes", [3, 0], minimum=1)
+    with pytest.raises(TypeError, match=r"sizes\[0\] must be an integer, got float"):
+        checks.integers("sizes", [3.0])
+
+
+def test_dtype_and_device():
+    assert checks.dtype("dtype", "float32", [np.float32, np.float64]) == np.float32
+    with pytest.raises(ValueError, match=r"dtype must be one of \['float32', 'float64'\], got "
+                                         r"int64"):
+        checks.dtype("dtype", np.int64, [np.float32, np.float64])
+    for bad in (None, "no such dtype", True):
+        with pytest.raises(TypeError, match="dtype must be a dtype"):
+            checks.dtype("dtype", bad, [np.float64])
+    assert checks.device("device", None) is None
+    assert checks.device("device", "cpu") == torch.device("cpu")
+    with pytest.raises(ValueError, match="device must name a device such as 'cpu' or 'cuda', "
+                                         "got 'gpu0'"):
+        checks.device("device", "gpu0")
+    with pytest.raises(TypeError, match="device must be a torch.device or a str"):
+        checks.device("device", 0)
+
+
+def test_same_shape_and_lengths_of_things_without_one():
+    assert checks.same_shape(a=np.zeros((2, 3)), b=np.ones((2, 3))) == (2, 3)
+    with pytest.raises(ValueError, match=r"a and b must have the same shape, got a \(2,\), "
+                                         r"b \(3,\)"):
+        checks.same_shape(a=np.zeros(2), b=np.zeros(3))
+    with pytest.raises(TypeError, match="rewards must be an array or a sequence, got NoneType"):
+        checks.same_length(actions=[1], rewards=None)
+
+
+def test_tensor_shape_and_long_choice_lists():
+    t = torch.zeros(2, 3, 4)
+    assert checks.tensor("x", t, shape=(None, None, 4)) is t
+    with pytest.raises(ValueError, match=r"x must have shape \(n, n, 5\), got \(2, 3, 4\)"):
+        checks.tensor("x", t, shape=(None, None, 5))
+    names = [f"map{i}" for i in range(40)]
+    with pytest.raises(ValueError, match=r"cmap must be one of \['map0', .*'map11', \.\.\. "
+                                         r"\(40 in all\)\], got 'x'"):
+        checks.choice("cmap", "x", names)

@@ -56,7 +56,7 @@ def test_folds_reject_bad_input_clearly(args, message):
 
 
 def test_kfold_rejects_mismatched_lengths():
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(ValueError, match="one per row of X"):
         crossval.kfold(np.zeros((5, 2)), np.array([0, 1, 0, 1]), k=2)
 
 

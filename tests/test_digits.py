@@ -79,18 +79,27 @@ def test_other_image_shapes_can_be_swapped_in():
     "X, y, shape, kw, match",
     [
         (np.zeros((10, 4)), np.zeros(10, int), (3, 3), {}, "image_shape"),
-        (np.zeros((10, 4)), np.zeros(9, int), (2, 2), {}, "integer labels"),
-        (np.zeros((10, 4)), np.zeros(10), (2, 2), {}, "integer labels"),
-        (np.zeros(10), np.zeros(10, int), (1,), {}, "at least one image"),
+        (np.zeros((10, 4)), np.zeros(9, int), (2, 2), {}, r"y \(labels.* must have shape \(10,\)"),
+        (np.zeros(10), np.zeros(10, int), (1,), {}, "X .* at least 2 dimensions"),
         (np.ones((10, 4)), np.zeros(10, int), (2, 2), {"val_fraction": 0}, "val_fraction"),
         (np.ones((10, 4)), np.zeros(10, int), (2, 2), {"test_fraction": 1.5}, "test_fraction"),
         (np.ones((10, 4)), np.zeros(10, int), (2, 2),
-         {"val_fraction": 0.5, "test_fraction": 0.5}, "< 1"),
+         {"val_fraction": 0.5, "test_fraction": 0.5}, r"test_fraction \(below 1 - val_fraction"),
         (np.ones((10, 4)), np.array([0] * 8 + [1] * 2), (2, 2), {}, "at least 3"),
-        (np.full((10, 4), np.nan), np.zeros(10, int), (2, 2), {}, "NaN"),
+        (np.full((10, 4), np.nan), np.zeros(10, int), (2, 2), {}, "X .* NaN"),
         (np.zeros((10, 4)), np.zeros(10, int), (2, 2), {}, "scale"),
+        # the old silent result: a NaN scale divided every pixel into NaN
+        (np.ones((10, 4)), np.zeros(10, int), (2, 2), {"scale": float("nan")},
+         "scale must be a finite number, got nan"),
+        (np.ones((10, 4)), np.zeros(10, int), (2, 2), {"scale": -2.0},
+         "scale must be a number > 0"),
     ],
 )
 def test_bad_inputs_raise(X, y, shape, kw, match):
     with pytest.raises(ValueError, match=match):
         split_dataset(X, y, shape, **kw)
+
+
+def test_float_labels_are_refused_with_a_type_error():
+    with pytest.raises(TypeError, match=r"y \(labels.*\) must hold integers, got dtype float64"):
+        split_dataset(np.zeros((10, 4)), np.zeros(10), (2, 2))

@@ -30,12 +30,14 @@ def test_landscape_batches_and_errors():
     pts = np.zeros((4, 5, 2))
     assert land.f(pts).shape == (4, 5) and land.grad(pts).shape == (4, 5, 2)
     assert land.f(np.array([1.0, 1.0])) == 0.0  # the minimum
-    with pytest.raises(ValueError, match=r"shape \(2,\) or \(\.\.\., 2\), got shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"xy must have shape \(2,\) or \(\.\.\., 2\), got shape"):
         land.f(np.zeros(3))
-    with pytest.raises(ValueError, match="kappa"):
+    with pytest.raises(ValueError, match=r"kappa \(condition number\) must be a number >= 1.0"):
         quadratic(kappa=0.5)
-    with pytest.raises(ValueError, match="n must be"):
+    with pytest.raises(ValueError, match="n must be an integer >= 2, got 1"):
         land.grid(1)
+    with pytest.raises(ValueError, match="xy must contain only finite values"):
+        land.grad(np.array([np.nan, 0.0]))
 
 
 @pytest.mark.parametrize("kappa", [1.0, 10.0, 50.0])
@@ -53,12 +55,15 @@ def test_run_errors():
     land = quadratic()
     with pytest.raises(ValueError, match="optimizer must be one of"):
         run(land, "lbfgs")
-    with pytest.raises(ValueError, match="steps must be an int"):
+    with pytest.raises(ValueError, match="steps must be an integer >= 0, got -1"):
         run(land, steps=-1)
-    with pytest.raises(ValueError, match="start must be"):
+    with pytest.raises(ValueError, match="start must contain only finite values"):
         run(land, start=[0.0, np.nan])
-    with pytest.raises(TypeError, match="landscape must be a Landscape"):
+    with pytest.raises(TypeError, match="landscape must be an instance of lmvis.landscapes.Landsc"):
         run("quadratic")
+    with pytest.raises(ValueError, match=r"schedule\(0\) must be a number >= 0.0, got -1.0"):
+        run(land, steps=3, schedule=lambda t: -1.0)
+    assert run(land, steps=np.int64(3)).points.shape == (4, 2)
 
 
 def test_schedules_equal_torch_lr_schedulers():
@@ -80,8 +85,15 @@ def test_schedules_equal_torch_lr_schedulers():
     w = schedules.warmup_cosine(5, 25)
     assert [w(t) for t in range(5)] == [0.2, 0.4, 0.6, 0.8, 1.0]
     assert w(5) == 1.0 and abs(w(25)) < 1e-12
-    with pytest.raises(ValueError, match="warmup must be < total"):
+    with pytest.raises(ValueError, match=r"total \(more than warmup = 10\) must be an integer >="):
         schedules.warmup_cosine(10, 10)
+    # the old silent result: cosine(10)(-1) was 0.976, a factor for a step that does not exist
+    for schedule in (schedules.cosine(10), schedules.step_decay(3), w):
+        with pytest.raises(ValueError, match=r"t \(the step index\) must be an integer >= 0"):
+            schedule(-1)
+        with pytest.raises(TypeError, match=r"t \(the step index\) must be an integer"):
+            schedule(1.5)
+        assert schedule(np.int64(4)) == schedule(4)
 
 
 @pytest.mark.parametrize(
@@ -93,13 +105,39 @@ def test_schedules_equal_torch_lr_schedulers():
 def test_widget_callback_at_every_slider_extreme(landscape, optimizer, lr, momentum, steps):
     import matplotlib.pyplot as plt
 
-    ax, tr = widgets.explore_figure(landscape, optimizer, lr, momentum, steps)
-    assert np.all(np.isfinite(tr.points)) and len(tr.points) >= 1
-    assert len(tr.points) == steps + 1 or tr.diverged
-    assert ("diverged" in ax.get_title()) == tr.diverged
+    kw = {"lr": lr, "momentum": momentum}
+    ax, tr = widgets.explore_figure(landscape, optimizer, steps=steps, **kw)
+    land = LANDSCAPES[landscape]()
+    p = tr.points
+    assert np.all(np.isfinite(p)) and np.array_equal(p[0], land.start)
+    # each loss is the landscape at its point (a batch and a single point may round apart)
+    np.testing.assert_allclose(tr.losses, land.f(p), rtol=1e-12, atol=1e-12)
+    if tr.diverged:  # at the first step that left the ball: one step fewer does not diverge
+        assert tr.diverged_at == len(p) <= steps
+        shorter = widgets.explore(landscape, optimizer, steps=tr.diverged_at - 1, **kw)
+        assert not shorter.diverged and np.array_equal(shorter.points, p)
+    else:
+        assert len(p) == steps + 1 and tr.diverged_at is None
+    if len(p) > 1:  # the first step against its formula (the optimizers' state starts at 0)
+        g = land.grad(p[0])
+        first = {"sgd": lr * g, "adam": lr * g / (np.abs(g) + 1e-8),
+                 "rmsprop": lr * g / (np.sqrt(0.01 * g * g) + 1e-8)}[optimizer]
+        np.testing.assert_allclose(p[0] - p[1], first, rtol=1e-9, atol=1e-15)
+    assert ax.get_title().endswith(tr.label) and ("diverged" in ax.get_title()) == tr.diverged
     plt.close(ax.figure)
 
 
-def test_widget_shell_builds():
+def test_widget_shell_offers_exactly_the_tested_slider_ranges():
+    import math
+
     w = widgets.explorer()
-    assert len(w.children) >= 5
+    controls = {c.description or name: c for name, c in zip(widgets.SLIDERS, w.children,
+                                                            strict=False)}
+    assert list(controls) == list(widgets.SLIDERS)  # one control per setting, in that order
+    assert controls["landscape"].options == widgets.SLIDERS["landscape"]
+    assert controls["optimizer"].options == widgets.SLIDERS["optimizer"]
+    lo, hi = widgets.SLIDERS["lr"]
+    assert (controls["lr"].min, controls["lr"].max) == (math.log10(lo), math.log10(hi))
+    for name in ("momentum", "steps"):
+        assert (controls[name].min, controls[name].max) == widgets.SLIDERS[name]
+    assert len(w.children) == len(widgets.SLIDERS) + 1  # and the output area

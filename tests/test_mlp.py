@@ -86,30 +86,65 @@ def test_step_descends():
 
 
 def test_bad_inputs_raise():
-    with pytest.raises(ValueError, match="at least two positive ints"):
+    with pytest.raises(ValueError, match="layer_sizes must hold at least 2 items, got 1"):
         MLP([3])
-    with pytest.raises(ValueError, match="at least two positive ints"):
+    with pytest.raises(ValueError, match=r"layer_sizes\[1\] must be an integer >= 1, got 0"):
         MLP([3, 0])
-    with pytest.raises(ValueError, match="unknown activation 'gelu'"):
+    with pytest.raises(TypeError, match="layer_sizes must be a sequence"):
+        MLP("32")
+    with pytest.raises(ValueError, match=r"activation must be one of \[.*\], got 'gelu'"):
         MLP([3, 2], activation="gelu")
-    with pytest.raises(ValueError, match="init must be"):
+    with pytest.raises(ValueError, match="init must be one of"):
         MLP([3, 2], init="orthogonal")
-    with pytest.raises(ValueError, match="dtype"):
+    with pytest.raises(ValueError, match=r"dtype must be one of \['float32', 'float64'\], got in"):
         MLP([3, 2], dtype=np.int64)
+    with pytest.raises(TypeError, match="dtype must be a dtype"):
+        MLP([3, 2], dtype="no such dtype")
+    # the old message was NumPy's, without the argument's name
+    with pytest.raises(ValueError, match="seed must be an integer >= 0, got -1"):
+        MLP([3, 2], seed=-1)
+    assert MLP([np.int64(3), 2], seed=np.int32(1)).layer_sizes == [3, 2]
     mlp = MLP([3, 4, 2])
     with pytest.raises(RuntimeError, match="forward"):
         mlp.backward(np.zeros((1, 2)))
-    with pytest.raises(ValueError, match=r"3 features \(columns\), got shape \(5, 4\)"):
+    with pytest.raises(ValueError, match=r"X \(n, 3 features\) must have shape \(n, 3\), got \(5,"):
         mlp.forward(np.zeros((5, 4)))
-    with pytest.raises(ValueError, match=r"X must be 2-D, got shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"X \(n, 3 features\) must have shape \(n, 3\), got \(3,"):
         mlp.forward(np.zeros(3))
     with pytest.raises(ValueError, match="finite"):
         mlp.forward(np.array([[1.0, np.inf, 0.0]]))
     mlp.forward(np.zeros((5, 3)))
     with pytest.raises(ValueError, match=r"grad_output must have shape \(5, 2\), got \(5, 3\)"):
         mlp.backward(np.zeros((5, 3)))
-    with pytest.raises(ValueError, match="2 \\(dW, db\\) pairs"):
+    with pytest.raises(ValueError, match=r"grads \(2 \(dW, db\) pairs\) must hold 2 items"):
         mlp.step([], lr=0.1)
+
+
+def test_step_refuses_gradients_of_another_shape_and_bad_learning_rates():
+    mlp = MLP([4, 3], seed=0)
+    W, b = (p.copy() for p in mlp.params[0])
+    # the old silent result: a (1, 1) gradient was broadcast over the (4, 3) weight
+    with pytest.raises(ValueError, match=r"grads\[0\]\[0\] \(dW\) must have shape \(4, 3\), "
+                                         r"got \(1, 1\)"):
+        mlp.step([(np.ones((1, 1)), np.ones(3))], lr=0.1)
+    # ... and lr = -1 (ascent) or NaN were taken
+    for lr, error, match in ((-1.0, ValueError, "lr must be a number >= 0.0, got -1.0"),
+                             (float("nan"), ValueError, "lr must be a finite number, got nan"),
+                             ("0.1", TypeError, "lr must be a real number")):
+        with pytest.raises(error, match=match):
+            mlp.step([(np.ones((4, 3)), np.ones(3))], lr=lr)
+    with pytest.raises(ValueError, match=r"grads\[0\]\[1\] \(db\) must contain only finite"):
+        mlp.step([(np.ones((4, 3)), np.array([0.0, np.nan, 0.0]))], lr=0.1)
+    assert np.array_equal(mlp.params[0][0], W) and np.array_equal(mlp.params[0][1], b)
+    mlp.step([(np.ones((4, 3)), np.ones(3))], lr=np.float32(0.5))  # W ← W − lr·dW, exactly
+    np.testing.assert_array_equal(mlp.params[0][0], W - 0.5)
+
+
+def test_forward_reports_overflowing_weights_as_divergence():
+    mlp = MLP([2, 2, 1], seed=0, init=1e200)
+    with pytest.raises(FloatingPointError, match="layer 2 of the network computed NaN or inf"):
+        with np.errstate(over="ignore"):
+            mlp.forward(np.ones((1, 2)))
 
 
 def test_parameters_are_the_arrays_themselves_in_torchs_order():

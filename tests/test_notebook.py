@@ -31,17 +31,24 @@ def test_setup_seeds_every_generator():
     mpl.rcdefaults()
 
 
-@pytest.mark.parametrize("bad", [-1, 1.5, "0", True])
-def test_setup_rejects_bad_seed(bad):
-    with pytest.raises(ValueError, match="seed must be a non-negative int"):
+@pytest.mark.parametrize("bad, error", [(-1, ValueError), (1.5, TypeError), ("0", TypeError),
+                                        (True, TypeError)])
+def test_setup_rejects_bad_seed(bad, error):
+    with pytest.raises(error, match="seed must be an integer"):
         lmvis.setup(seed=bad)
 
 
-def test_stopwatch_prints_the_sanitised_mark(capsys):
+def test_stopwatch_measures_what_an_outside_clock_measures_and_prints_it(capsys):
+    import time
+
+    outer_start = time.perf_counter()
     with lmvis.stopwatch("work") as sw:
-        pass
-    assert sw.seconds >= 0
-    assert capsys.readouterr().out.startswith("work: ⏱ ")
+        time.sleep(0.05)
+    outer = time.perf_counter() - outer_start
+    assert 0.05 <= sw.seconds <= outer  # at least the sleep, at most the clock around it
+    assert capsys.readouterr().out == f"work: ⏱ {sw.seconds:.2f} s\n"
+    with pytest.raises(TypeError, match="label must be a str"):
+        lmvis.stopwatch(3)
 
 
 def test_progress_final_line_has_no_timing(capsys):
@@ -55,12 +62,14 @@ def test_progress_final_line_has_no_timing(capsys):
 def test_below_prints_the_checked_bound_and_refuses_a_false_claim():
     assert lmvis.below(6.7e-16, 1e-12) == lmvis.below(np.float64(8.9e-16), 1e-12) == "< 1e-12"
     assert lmvis.below(0.0, 1e-8) == "< 1e-08" and lmvis.below(0.1, 0.5) == "< 0.5"
+    assert lmvis.below(torch.tensor(0.0), 1e-12) == "< 1e-12"  # what (a - b).abs().max() gives
     with pytest.raises(AssertionError, match=r"below 1e-12, got 2e-12"):
         lmvis.below(2e-12, 1e-12)
-    with pytest.raises(AssertionError, match="nan"):
-        lmvis.below(float("nan"), 1e-12)
+    for bad in (float("nan"), float("inf")):  # no measurement
+        with pytest.raises(ValueError, match="value must be a finite number"):
+            lmvis.below(bad, 1e-12)
     for bad in (0.0, -1.0, float("inf")):
-        with pytest.raises(ValueError, match="bound"):
+        with pytest.raises(ValueError, match="bound must be a"):
             lmvis.below(1e-20, bad)
 
 
@@ -104,9 +113,12 @@ def test_animation_html_is_matplotlibs_with_only_id_icons_and_font_link_changed(
 
 
 def test_animation_html_rejects_a_name_that_is_not_an_identifier(tiny_animation):
-    for bad in ["", "1st", "my race", "a-b", 7]:
-        with pytest.raises(ValueError, match="name must be letters, digits and _"):
+    for bad in ["", "1st", "my race", "a-b"]:
+        with pytest.raises(ValueError, match=r"name \(letters, digits and _, not first a "
+                                             r"digit\) must be a str matching"):
             lmvis.animation_html(tiny_animation, bad)
+    with pytest.raises(TypeError, match=r"name \(letters, .*\) must be a str, got int 7"):
+        lmvis.animation_html(tiny_animation, 7)
     tiny_animation.to_jshtml()  # rendered once, or matplotlib warns that it never was
 
 

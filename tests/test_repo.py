@@ -184,3 +184,56 @@ def test_every_pitfall_box_has_the_same_form(notebook):
                 "a Common pitfall box lacks `:class: warning`: run "
                 "`.venv/bin/python tools/pitfall_boxes.py chapters/*.ipynb`:\n" + source[:300]
             )
+
+
+def _tool(name):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_chapters_are_in_the_portable_markup_that_html_and_jupyterlab_both_render(capsys):
+    """Citations as author-year links, figure references as "Figure N.M" links, a caption cell
+    under every figure, JupyterLab's kernelspec name: `make portable` writes them."""
+    stale = _tool("portable_markup").main(["--check", *map(str, NOTEBOOKS)])
+    assert stale == 0, f"run `make portable` (tools/portable_markup.py):\n{capsys.readouterr().out}"
+
+
+def test_no_myst_role_or_directive_that_jupyterlab_cannot_render(notebook):
+    """jupyterlab-myst reads no BibTeX file and no cell-metadata caption: `{cite}` and
+    `{numref}` would show as "Not Found" there (tools/portable_markup.py converts them)."""
+    role = r"\{(?:cite|numref|ref|eq)(?::\w+)?\}`[^`]*`"
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            found = re.findall(role, _source(cell))
+            assert not found, f"roles that JupyterLab cannot resolve: {found}"
+        for out in cell.get("outputs", []):  # Markdown that code prints is rendered as MyST too
+            found = re.findall(role, "".join(out.get("data", {}).get("text/markdown", "")))
+            assert not found, (
+                f"a text/markdown output holds roles that JupyterLab cannot resolve: {found[:3]}; "
+                "print citations as [Rumelhart et al. (1986)](#rumelhart1986learning)")
+
+
+def test_colab_edition_is_current(capsys):
+    """colab/chapters/ is generated from chapters/ (`make colab`); a stale edition fails here."""
+    stale = _tool("colab_edition").main(["--check"])
+    assert stale == 0, f"run `make colab` (tools/colab_edition.py):\n{capsys.readouterr().out}"
+
+
+def test_colab_button_opens_the_edition():
+    """The theme's Colab link is <repo>/blob/<branch>/<path_to_book>/<page>.ipynb."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["repository"]["path_to_book"] == "colab"
+    assert "binderhub_url" not in config.get("launch_buttons", {}), "Binder is not shown to work"
+    for page in _toc_files():
+        if (ROOT / f"{page}.ipynb").exists():
+            assert (ROOT / "colab" / f"{page}.ipynb").exists(), f"no Colab edition of {page}"
+
+
+def test_lower_bounds_are_plain_and_ipywidgets_allows_colabs_7_7():
+    pins = _tool("lower_bounds").lower_bounds()
+    assert "ipywidgets==7.7" in pins, "Colab ships ipywidgets 7.7: a higher floor replaces it"
+    assert "torch==2.13.0" in pins

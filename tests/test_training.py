@@ -82,6 +82,26 @@ def test_best_weights_are_restored_when_validation_gets_worse():
     assert restored < hist.val_loss[-1]
 
 
+def test_the_divergence_reference_leaves_the_global_generator_as_it_was():
+    # fit's extra pass over val_loader (the untrained model's loss) iterates a DataLoader,
+    # which draws a seed from torch's global generator: the pass must not shift later draws
+    def run():
+        model = _model()
+        train, val = _loaders()
+        fit(model, torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1),
+            train, val, max_epochs=2, patience=5, progress=False)
+        return torch.rand(3)
+
+    def reference():  # one draw per pass over val (the training loader has its own generator)
+        _model()  # seeds the global generator
+        _, val = _loaders()
+        for _epoch in range(2):
+            list(val)
+        return torch.rand(3)
+
+    assert torch.equal(run(), reference())
+
+
 def test_runs_to_max_epochs_without_patience_triggering():
     model = _model()
     train, val = _loaders()
@@ -100,12 +120,46 @@ def test_evaluate_loss_matches_a_direct_computation():
     assert evaluate_loss(model, torch.nn.CrossEntropyLoss(), val) == pytest.approx(direct)
 
 
-def test_divergence_is_reported():
-    model = _model()
-    train, val = _loaders()
-    with pytest.raises(FloatingPointError, match="learning rate"):
-        fit(model, lambda out, y: out.sum() * float("inf"),
-            torch.optim.SGD(model.parameters(), lr=0.1), train, val, 2, 1, progress=False)
+def _regression(n=64, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, 2, generator=g, dtype=torch.float64)
+    return X, X @ torch.tensor([[1.0], [-2.0]], dtype=torch.float64)
+
+
+@pytest.mark.parametrize("optimizer, lr", [(torch.optim.SGD, 1e2), (torch.optim.Adam, 1e6)])
+def test_divergence_is_reported(optimizer, lr):
+    # SGD overflows to NaN; Adam's steps stay finite but the loss grows by 1e20 or more:
+    # both are divergence, and both raise instead of returning a history of huge losses
+    X, y = _regression()
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(),
+                                torch.nn.Linear(16, 1)).double()
+    train = tensor_loader(X, y, batch_size=16, shuffle=True)
+    val = tensor_loader(*_regression(32, seed=1), batch_size=32)
+    with pytest.raises(FloatingPointError, match="diverged: lower the learning rate"):
+        fit(model, torch.nn.MSELoss(), optimizer(model.parameters(), lr=lr), train, val,
+            max_epochs=30, patience=30, progress=False)
+
+
+def test_nan_inputs_and_a_broken_loss_are_refused_before_any_step():
+    X, y = _regression()
+    X[5, 1] = float("nan")
+    with pytest.raises(ValueError, match="X must contain only finite values, got NaN or inf"):
+        tensor_loader(X, y, batch_size=8)
+    # a loader of another kind: the batch that holds the NaN is refused before it is used
+    model = torch.nn.Linear(2, 1).double()
+    before = [p.detach().clone() for p in model.parameters()]
+    train = DataLoader(TensorDataset(X, y), batch_size=8)
+    val = tensor_loader(*_regression(32, seed=1), batch_size=32)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match=r"the inputs of batch 0 of train_loader must contain "
+                                         r"only finite values"):
+        fit(model, torch.nn.MSELoss(), opt, train, val, max_epochs=2, patience=1, progress=False)
+    with pytest.raises(ValueError, match=r"initial_val_loss \(the untrained model's validation "
+                                         r"loss: check the model and loss_fn\) must be a finite"):
+        fit(model, lambda out, t: out.sum() * float("inf"), opt, val, val, max_epochs=2,
+            patience=1, progress=False)
+    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), before, strict=True))
 
 
 @pytest.mark.parametrize(
@@ -114,10 +168,15 @@ def test_divergence_is_reported():
         ({"model": "not a model"}, TypeError, "torch.nn.Module"),
         ({"loss_fn": 3}, TypeError, "callable"),
         ({"optimizer": object()}, TypeError, "Optimizer"),
-        ({"max_epochs": 0}, ValueError, "max_epochs"),
-        ({"max_epochs": 2.5}, ValueError, "max_epochs"),
+        ({"max_epochs": 0}, ValueError, "max_epochs must be an integer >= 1, got 0"),
+        ({"max_epochs": 2.5}, TypeError, "max_epochs must be an integer, got float"),
         ({"patience": 0}, ValueError, "patience"),
-        ({"patience": True}, ValueError, "patience"),
+        ({"patience": True}, TypeError, "patience must be an integer, got bool"),
+        ({"device": "gpu0"}, ValueError, "device must name a device"),
+        ({"progress": "no"}, TypeError, "progress must be True or False"),
+        ({"train_loader": 3}, TypeError, "train_loader must be an iterable"),
+        ({"loss_fn": lambda out, y: 1.0}, TypeError, r"loss_fn\(output, target\) .* must be a "
+                                                     r"torch.Tensor, got float"),
     ],
 )
 def test_bad_inputs_raise(kwargs, exc, match):
@@ -135,9 +194,12 @@ def test_empty_loader_raises():
     model = _model()
     train, val = _loaders()
     empty = DataLoader(TensorDataset(torch.zeros(0, 2), torch.zeros(0, dtype=torch.long)))
-    with pytest.raises(ValueError, match="no examples"):
+    with pytest.raises(ValueError, match="train_loader must yield at least one example"):
         fit(model, torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1),
-            empty, val, 2, 1, progress=False)
+            empty, val, max_epochs=2, patience=1, progress=False)
+    with pytest.raises(TypeError, match="positional"):  # the settings go by name
+        fit(model, torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1),
+            train, val, 2, 1)
 
 
 # --- tensor_loader: the standard DataLoader's batches, fetched with one indexing operation ---
@@ -161,10 +223,14 @@ def test_tensor_loader_yields_exactly_the_standard_loaders_batches(shuffle):
 def test_tensor_loader_accepts_numpy_and_rejects_bad_input():
     xb, yb = next(iter(tensor_loader(np.zeros((4, 2), np.float32), np.arange(4), 3)))
     assert xb.shape == (3, 2) and yb.tolist() == [0, 1, 2]
-    with pytest.raises(ValueError, match="same non-zero number"):
+    with pytest.raises(ValueError, match=r"X, y must have the same length, got \{'X': 4, 'y': 3\}"):
         tensor_loader(np.zeros((4, 2)), np.arange(3), 2)
-    with pytest.raises(ValueError, match="batch_size"):
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
         tensor_loader(np.zeros((4, 2)), np.arange(4), 0)
+    with pytest.raises(ValueError, match="X must not be empty"):
+        tensor_loader(np.zeros((0, 2)), np.arange(0), 2)
+    with pytest.raises(TypeError, match="y must hold real numbers, got dtype <U1"):
+        tensor_loader(np.zeros((2, 2)), np.array(["a", "b"]), 2)
 
 
 # --- fit_numpy: the from-scratch MLP trained by the same protocol ---
@@ -245,12 +311,36 @@ def test_fit_numpy_on_digits_beats_the_majority_baseline_and_is_deterministic():
     assert baseline < 0.15 and runs[0][2] > 0.9
 
 
-def test_fit_numpy_reports_divergence():
+@pytest.mark.parametrize("lr", [1e4, 1e8])
+def test_fit_numpy_reports_divergence(lr):
+    X, y = _classes(60, 0)
+    net, opt = _fit_numpy_setup(lr=lr)  # Adam: the loss grows without overflowing
+    with pytest.raises(FloatingPointError, match="diverged: lower the learning rate"):
+        fit_numpy(net, cross_entropy, opt, X, y, *_classes(30, 1), batch_size=10,
+                  max_epochs=50, patience=50, progress=False)
+
+
+def test_fit_numpy_refuses_nan_inputs_and_a_loss_of_the_wrong_form_up_front():
     X, y = _classes(20, 0)
     net, opt = _fit_numpy_setup(lr=0.01)
-    with pytest.raises(FloatingPointError, match="learning rate"):
+    before = [p.copy() for p in net.parameters()]
+    X_bad = X.copy()
+    X_bad[3, 2] = np.nan
+    with pytest.raises(ValueError, match=r"X_train \(n, 5 network inputs\) must contain only "
+                                         r"finite values, got 1 NaN"):
+        fit_numpy(net, cross_entropy, opt, X_bad, y, X, y, batch_size=5, max_epochs=2,
+                  patience=1, progress=False)
+    with pytest.raises(ValueError, match=r"X_val .* must contain only finite values"):
+        fit_numpy(net, cross_entropy, opt, X, y, X_bad, y, batch_size=5, max_epochs=2,
+                  patience=1, progress=False)
+    with pytest.raises(TypeError, match=r"loss_fn\(output, y\) .* must be a sequence .*got float"):
+        fit_numpy(net, lambda out, t: 1.0, opt, X, y, X, y, batch_size=5, max_epochs=2,
+                  patience=1, progress=False)
+    with pytest.raises(ValueError, match=r"the value of loss_fn\(output, y\) must be a number, "
+                                         r"got nan"):
         fit_numpy(net, lambda out, t: (float("nan"), np.zeros_like(out)), opt, X, y, X, y,
                   batch_size=5, max_epochs=2, patience=1, progress=False)
+    assert all(np.array_equal(p, q) for p, q in zip(net.parameters(), before, strict=True))
 
 
 def test_fit_numpy_rejects_bad_input():
@@ -265,10 +355,12 @@ def test_fit_numpy_rejects_bad_input():
         ({"optimizer": torch.optim.SGD(to_torch(net).parameters(), lr=0.1)}, TypeError,
          "lmvis.optim"),
         ({"optimizer": optim.SGD(other.parameters(), lr=0.1)}, ValueError, "net.parameters()"),
-        ({"y_train": y[:-1]}, ValueError, "X_train"),
-        ({"X_val": X[:, 0]}, ValueError, "X_val"),
-        ({"batch_size": 0}, ValueError, "batch_size"),
-        ({"patience": 1.5}, ValueError, "patience"),
+        ({"y_train": y[:-1]}, ValueError, "X_train, y_train must have the same length"),
+        ({"X_val": X[:, 0]}, ValueError, r"X_val \(n, 5 network inputs\) must have shape"),
+        ({"X_train": X[:, :4]}, ValueError, r"X_train .* must have shape \(n, 5\), got \(20, 4\)"),
+        ({"batch_size": 0}, ValueError, "batch_size must be an integer >= 1"),
+        ({"patience": 1.5}, TypeError, "patience must be an integer"),
+        ({"seed": -1}, ValueError, "seed must be an integer >= 0"),
     ]
     for change, exc, match in cases:
         with pytest.raises(exc, match=match):
@@ -279,12 +371,14 @@ def test_train_epoch_numpy_rejects_bad_input():
     X, y = _classes(20, 0)
     net, opt = _fit_numpy_setup(lr=0.01)
     rng = np.random.default_rng(0)
-    with pytest.raises(TypeError, match="numpy.random.Generator"):
-        train_epoch_numpy(net, cross_entropy, opt, X, y, 5, rng=0)
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+        train_epoch_numpy(net, cross_entropy, opt, X, y, batch_size=5, rng=0)
     with pytest.raises(ValueError, match="batch_size"):
-        train_epoch_numpy(net, cross_entropy, opt, X, y, 0, rng)
+        train_epoch_numpy(net, cross_entropy, opt, X, y, batch_size=0, rng=rng)
     with pytest.raises(ValueError, match="X_train"):
-        train_epoch_numpy(net, cross_entropy, opt, X, y[:3], 5, rng)
+        train_epoch_numpy(net, cross_entropy, opt, X, y[:3], batch_size=5, rng=rng)
     with pytest.raises(ValueError, match="net.parameters()"):
         train_epoch_numpy(net, cross_entropy, optim.SGD(MLP([5, 7, 3]).parameters(), lr=0.1),
-                          X, y, 5, rng)
+                          X, y, batch_size=5, rng=rng)
+    with pytest.raises(TypeError, match="positional"):  # batch_size goes by name
+        train_epoch_numpy(net, cross_entropy, opt, X, y, 5, rng)

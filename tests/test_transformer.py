@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings
@@ -30,9 +31,9 @@ def test_positional_encoding_matches_the_papers_formula(T, d):
 
 
 def test_positional_encoding_errors():
-    with pytest.raises(ValueError, match="n_positions must be a positive int"):
+    with pytest.raises(ValueError, match="n_positions must be an integer >= 1, got 0"):
         sinusoidal_positional_encoding(0, 4)
-    with pytest.raises(ValueError, match="base must be > 1"):
+    with pytest.raises(ValueError, match="base must be a number > 1.0, got 1.0"):
         sinusoidal_positional_encoding(3, 4, base=1.0)
 
 
@@ -69,10 +70,13 @@ def test_block_equals_torch_transformer_encoder_layer(B, T, dims, masked, seed):
 def test_config_validates():
     with pytest.raises(ValueError, match="divisible by n_heads"):
         TransformerConfig(d_model=10, n_heads=4)
-    with pytest.raises(ValueError, match="n_layers must be a positive int"):
+    with pytest.raises(ValueError, match="n_layers must be an integer >= 1, got 0"):
         TransformerConfig(n_layers=0)
     with pytest.raises(TypeError, match="TransformerConfig"):
         TinyTransformer({"d_model": 8})
+    with pytest.raises(TypeError, match="positional"):  # seven sizes: by name only
+        TransformerConfig(10, 16)
+    assert TransformerConfig(d_model=np.int64(8), n_heads=2).d_model == 8
 
 
 def test_tiny_model_is_deterministic_under_a_seed_and_checks_tokens():
@@ -89,12 +93,13 @@ def test_tiny_model_is_deterministic_under_a_seed_and_checks_tokens():
     torch.manual_seed(124)
     assert not torch.equal(TinyTransformer(cfg)(tokens)[0], runs[0][0])
     model = TinyTransformer(cfg)
-    with pytest.raises(ValueError, match="exceeds config.max_len"):
+    with pytest.raises(ValueError, match=r"the length of tokens \(at most config.max_len = 5\)"):
         model(torch.zeros(1, 6, dtype=torch.long))
-    with pytest.raises(ValueError, match=r"token ids must lie in \[0, 7\)"):
+    with pytest.raises(ValueError, match=r"tokens \(token ids\) must lie in \[0, 7\)"):
         model(torch.tensor([[7]]))
-    with pytest.raises(ValueError, match="int64 tensor"):
+    with pytest.raises(TypeError, match=r"tokens \(batch, length\) must be an integer tensor"):
         model(torch.zeros(1, 3))
+    assert torch.equal(model(tokens.int())[0], model(tokens)[0])  # int32 ids work like int64
 
 
 def test_classifier_ignores_padding():
@@ -109,5 +114,7 @@ def test_classifier_ignores_padding():
     b, w = model(padded, pad_mask)
     assert torch.allclose(a, b, atol=1e-6)
     assert (w[0][..., 3:] == 0).all()  # no query attends to a padding key
-    with pytest.raises(ValueError, match="padding_mask must be bool"):
+    with pytest.raises(TypeError, match=r"padding_mask .* must be a torch.bool tensor"):
         model(padded, pad_mask.float())
+    with pytest.raises(ValueError, match=r"padding_mask .* must have shape \(1, 6\), got \(1, 3\)"):
+        model(padded, pad_mask[:, :3])

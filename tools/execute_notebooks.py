@@ -14,6 +14,8 @@ import nbformat
 from nbclient import NotebookClient
 from tidy_notebooks import tidy
 
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
 
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
@@ -29,6 +31,8 @@ def execute(path: Path) -> float:
     # Widget state holds random model ids; the HTML book shows static figures instead.
     nb.metadata.pop("widgets", None)
     tidy(nb)
+    # The name JupyterLab writes on opening, so that opening a chapter does not modify it.
+    nb.metadata["kernelspec"] = {**KERNELSPEC}
     nbformat.write(nb, path)
     return elapsed
 

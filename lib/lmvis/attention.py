@@ -13,21 +13,14 @@ import math
 import torch
 from torch import nn
 
+from lmvis import checks
+
 __all__ = ["MultiHeadAttention", "causal_mask", "scaled_dot_product_attention"]
 
 
-def _check_tensor(name: str, t, min_dim: int = 2) -> None:
-    if not isinstance(t, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-    if t.dim() < min_dim:
-        raise ValueError(
-            f"{name} must have at least {min_dim} dimensions, got shape {tuple(t.shape)}"
-        )
-    if not t.is_floating_point():
-        raise TypeError(f"{name} must be a floating-point tensor, got dtype {t.dtype}")
-
-
-def scaled_dot_product_attention(q, k, v, mask=None):
+def scaled_dot_product_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+                                 mask: torch.Tensor | None = None
+                                 ) -> tuple[torch.Tensor, torch.Tensor]:
     """softmax(q kᵀ / √d_k) v with its weights.
 
     q: (..., L, d_k), k: (..., S, d_k), v: (..., S, d_v); mask: bool, broadcastable to
@@ -35,7 +28,7 @@ def scaled_dot_product_attention(q, k, v, mask=None):
     A query whose whole row is masked gets weights 0 and output 0 (not NaN).
     """
     for name, t in (("q", q), ("k", k), ("v", v)):
-        _check_tensor(name, t)
+        checks.tensor(name, t, min_ndim=2, finite=True)
     if q.shape[-1] != k.shape[-1]:
         raise ValueError(
             f"q and k must share the last dimension d_k, "
@@ -51,9 +44,7 @@ def scaled_dot_product_attention(q, k, v, mask=None):
     d_k = q.shape[-1]
     scores = q @ k.transpose(-2, -1) / math.sqrt(d_k)  # (..., L, S)
     if mask is not None:
-        if not isinstance(mask, torch.Tensor) or mask.dtype != torch.bool:
-            got = mask.dtype if isinstance(mask, torch.Tensor) else type(mask).__name__
-            raise TypeError(f"mask must be a torch.bool tensor (True = may attend), got {got}")
+        checks.tensor("mask (True = may attend)", mask, kind="bool")
         try:
             shape = torch.broadcast_shapes(mask.shape, scores.shape)
         except RuntimeError:
@@ -71,13 +62,12 @@ def scaled_dot_product_attention(q, k, v, mask=None):
     return weights @ v, weights  # (..., L, d_v), (..., L, S)
 
 
-def causal_mask(L: int, S: int | None = None, device=None) -> torch.Tensor:
+def causal_mask(L: int, S: int | None = None, device: str | torch.device | None = None
+                ) -> torch.Tensor:
     """Boolean (L, S) mask, True on and below the diagonal: query i may attend to keys j ≤ i."""
-    S = L if S is None else S
-    for name, n in (("L", L), ("S", S)):
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"{name} must be a positive int, got {n!r}")
-    return torch.ones(L, S, dtype=torch.bool, device=device).tril()
+    L = checks.integer("L", L, minimum=1)
+    S = L if S is None else checks.integer("S", S, minimum=1)
+    return torch.ones(L, S, dtype=torch.bool, device=checks.device("device", device)).tril()
 
 
 class MultiHeadAttention(nn.Module):
@@ -89,9 +79,9 @@ class MultiHeadAttention(nn.Module):
 
     def __init__(self, d_model: int, n_heads: int, bias: bool = True):
         super().__init__()
-        for name, n in (("d_model", d_model), ("n_heads", n_heads)):
-            if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-                raise ValueError(f"{name} must be a positive int, got {n!r}")
+        d_model = checks.integer("d_model", d_model, minimum=1)
+        n_heads = checks.integer("n_heads", n_heads, minimum=1)
+        bias = checks.boolean("bias", bias)
         if d_model % n_heads:
             raise ValueError(f"d_model ({d_model}) must be divisible by n_heads ({n_heads})")
         self.d_model, self.n_heads, self.d_k = d_model, n_heads, d_model // n_heads
@@ -104,7 +94,9 @@ class MultiHeadAttention(nn.Module):
         B, T, _ = x.shape
         return x.view(B, T, self.n_heads, self.d_k).transpose(1, 2)
 
-    def forward(self, query, key=None, value=None, mask=None):
+    def forward(self, query: torch.Tensor, key: torch.Tensor | None = None,
+                value: torch.Tensor | None = None, mask: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor]:
         """query (B, L, d_model), key/value (B, S, d_model) (default: query, i.e. self-attention).
 
         mask: bool broadcastable to (B, n_heads, L, S), True = may attend; an (L, S) or
@@ -113,12 +105,8 @@ class MultiHeadAttention(nn.Module):
         key = query if key is None else key
         value = key if value is None else value
         for name, t in (("query", query), ("key", key), ("value", value)):
-            _check_tensor(name, t, min_dim=3)
-            if t.dim() != 3 or t.shape[-1] != self.d_model:
-                raise ValueError(
-                    f"{name} must be shaped (batch, length, d_model={self.d_model}), "
-                    f"got {tuple(t.shape)}"
-                )
+            checks.tensor(f"{name} (batch, length, d_model={self.d_model})", t,
+                          shape=(None, None, self.d_model), finite=True)
         if key.shape[:2] != value.shape[:2] or key.shape[0] != query.shape[0]:
             raise ValueError(
                 f"batch sizes and key/value lengths must agree, got query {tuple(query.shape)}, "
@@ -135,14 +123,13 @@ class MultiHeadAttention(nn.Module):
     @classmethod
     def from_torch(cls, m: nn.MultiheadAttention) -> MultiHeadAttention:
         """A copy of ``torch.nn.MultiheadAttention(batch_first=True)``'s weights in this class."""
-        if not isinstance(m, nn.MultiheadAttention):
-            raise TypeError(f"expected torch.nn.MultiheadAttention, got {type(m).__name__}")
+        checks.instance("m", m, nn.MultiheadAttention)
         if not m.batch_first:
-            raise ValueError("expected a module built with batch_first=True, got batch_first=False")
+            raise ValueError("m must be built with batch_first=True, got batch_first=False")
         if not m._qkv_same_embed_dim or m.bias_k is not None:
-            raise ValueError(
-                "only the default projections (kdim = vdim = embed_dim, no add_bias_kv)"
-            )
+            raise ValueError("m must have the default projections (kdim = vdim = embed_dim, "
+                             f"no add_bias_kv), got kdim={m.kdim}, vdim={m.vdim}, "
+                             f"add_bias_kv={m.bias_k is not None}")
         bias = m.in_proj_bias is not None
         new = cls(m.embed_dim, m.num_heads, bias=bias).to(m.in_proj_weight.dtype)
         with torch.no_grad():

@@ -9,31 +9,34 @@ Karpathy's micrograd.
 from __future__ import annotations
 
 import math
-import numbers
+from collections.abc import Iterable
+
+from lmvis import checks
 
 
 class Value:
     """A scalar with a gradient: ``data`` is the number, ``grad`` is d(output)/d(this)."""
 
-    def __init__(self, data, _prev=(), _op: str = "", label: str = ""):
-        if isinstance(data, bool) or not isinstance(data, numbers.Real):
-            raise TypeError(f"Value needs a real number, got {type(data).__name__}")
-        self.data = float(data)
+    def __init__(self, data: float, _prev: Iterable[Value] = (), _op: str = "", label: str = ""):
+        # ±inf may arise from a computation (and is then visible); NaN never is a value
+        self.data = checks.real("data", data, finite=False)
         self.grad = 0.0
         self._prev = tuple(_prev)
-        self._op = _op
-        self.label = label
+        self._op = checks.text("_op", _op)
+        self.label = checks.text("label", label)
         self._backward = lambda: None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
 
     @staticmethod
-    def _lift(other):
-        return other if isinstance(other, Value) else Value(other)
+    def _lift(other: Value | float) -> Value:
+        if isinstance(other, Value):
+            return other
+        return Value(checks.real("other", other, finite=False))
 
     # --- operations: each sets out._backward to the local derivative times out.grad ---
-    def __add__(self, other):
+    def __add__(self, other: Value | float) -> Value:
         other = self._lift(other)
         out = Value(self.data + other.data, (self, other), "+")
 
@@ -55,9 +58,8 @@ class Value:
         out._backward = _backward
         return out
 
-    def __pow__(self, k):
-        if isinstance(k, bool) or not isinstance(k, numbers.Real):
-            raise TypeError(f"only a constant real exponent is supported, got {type(k).__name__}")
+    def __pow__(self, k: float) -> Value:
+        k = checks.real("exponent k (a constant)", k)
         out = Value(self.data**k, (self,), f"^{k:g}")
 
         def _backward():
@@ -66,7 +68,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def exp(self):
+    def exp(self) -> Value:
         out = Value(math.exp(self.data), (self,), "exp")
 
         def _backward():
@@ -75,9 +77,9 @@ class Value:
         out._backward = _backward
         return out
 
-    def log(self):
+    def log(self) -> Value:
         if self.data <= 0:
-            raise ValueError(f"log needs a positive argument, got {self.data}")
+            raise ValueError(f"log needs a value > 0, got data={self.data}")
         out = Value(math.log(self.data), (self,), "log")
 
         def _backward():
@@ -86,7 +88,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def tanh(self):
+    def tanh(self) -> Value:
         t = math.tanh(self.data)
         out = Value(t, (self,), "tanh")
 
@@ -96,7 +98,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def sigmoid(self):
+    def sigmoid(self) -> Value:
         x = self.data
         s = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
         out = Value(s, (self,), "σ")
@@ -107,7 +109,7 @@ class Value:
         out._backward = _backward
         return out
 
-    def relu(self):
+    def relu(self) -> Value:
         out = Value(self.data if self.data > 0 else 0.0, (self,), "ReLU")
 
         def _backward():
@@ -117,25 +119,25 @@ class Value:
         return out
 
     # --- derived operations ---
-    def __neg__(self):
+    def __neg__(self) -> Value:
         return self * -1
 
-    def __sub__(self, other):
+    def __sub__(self, other: Value | float) -> Value:
         return self + (-self._lift(other))
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: Value | float) -> Value:
         return self * self._lift(other) ** -1
 
-    def __radd__(self, other):
+    def __radd__(self, other: Value | float) -> Value:
         return self + other
 
-    def __rmul__(self, other):
+    def __rmul__(self, other: Value | float) -> Value:
         return self * other
 
-    def __rsub__(self, other):
+    def __rsub__(self, other: Value | float) -> Value:
         return self._lift(other) - self
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other: Value | float) -> Value:
         return self._lift(other) / self
 
     # --- the backward pass ---

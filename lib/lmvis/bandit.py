@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from lmvis import checks
 
 
 @dataclass
@@ -16,24 +19,30 @@ class BanditRun:
     estimates: np.ndarray  # (steps, n_arms) the agent's value estimates after each step
     best_arm: int
 
+    def __post_init__(self):
+        self.estimates = checks.array("estimates", self.estimates, ndim=2)
+        steps, n_arms = self.estimates.shape
+        self.actions = checks.array("actions (one per row of estimates)", self.actions,
+                                    shape=(steps,), kind="int", minimum=0, maximum=n_arms - 1)
+        self.rewards = checks.array("rewards (one per row of estimates)", self.rewards,
+                                    shape=(steps,))
+        self.best_arm = checks.integer("best_arm", self.best_arm, minimum=0,
+                                       maximum=n_arms - 1)
 
-def run_epsilon_greedy(true_means, steps: int = 1000, epsilon: float = 0.1, seed: int = 0):
+
+def run_epsilon_greedy(true_means: ArrayLike, steps: int = 1000, epsilon: float = 0.1,
+                       seed: int = 0) -> BanditRun:
     """Play a Gaussian bandit (unit-variance rewards around ``true_means``) with ε-greedy.
 
     With probability ε the agent explores (a random arm); otherwise it exploits the arm with
     the highest estimated value. Estimates are incremental sample means (Sutton and Barto,
     2018, section 2.4): Q ← Q + (r − Q) / N.
     """
-    means = np.asarray(true_means, dtype=float)
-    if means.ndim != 1 or means.size < 2:
-        raise ValueError(
-            f"true_means must be a 1-D array of at least 2 arms, got shape {means.shape}"
-        )
-    if not 0.0 <= epsilon <= 1.0:
-        raise ValueError(f"epsilon must be in [0, 1], got {epsilon}")
-    if not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive int, got {steps!r}")
-    rng = np.random.default_rng(seed)
+    means = checks.array("true_means", true_means, ndim=1)
+    checks.integer("number of arms in true_means", means.size, minimum=2)
+    steps = checks.integer("steps", steps, minimum=1)
+    epsilon = checks.real("epsilon", epsilon, minimum=0.0, maximum=1.0)
+    rng = np.random.default_rng(checks.integer("seed", seed, minimum=0))
     n_arms = means.size
     q = np.zeros(n_arms)
     counts = np.zeros(n_arms)

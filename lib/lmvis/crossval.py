@@ -18,12 +18,13 @@ from numpy.typing import ArrayLike
 from lmvis import checks
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Fold:
     """One training / validation cut of the development data (no test part, on purpose).
 
-    ``X_*`` are arrays (n, d), ``y_*`` integer labels (n,); ``n_classes`` counts the classes of
-    the whole development set, so a fold that lacks a class still has every output.
+    ``X_*`` are arrays (n, d), ``y_*`` integer labels (n,) in ``[0, n_classes)``; ``n_classes``
+    counts the classes of the whole development set, so a fold that lacks a class still has
+    every output.
     """
 
     X_train: np.ndarray
@@ -31,6 +32,15 @@ class Fold:
     X_val: np.ndarray
     y_val: np.ndarray
     n_classes: int
+
+    def __post_init__(self):
+        n_classes = checks.integer("n_classes", self.n_classes, minimum=1)
+        X_train = checks.array("X_train", self.X_train, ndim=2)
+        d = X_train.shape[1]
+        for part in ("train", "val"):
+            X = checks.array(f"X_{part}", getattr(self, f"X_{part}"), shape=(None, d))
+            checks.array(f"y_{part} (class indices)", getattr(self, f"y_{part}"),
+                         shape=(len(X),), kind="int", minimum=0, maximum=n_classes - 1)
 
     @property
     def n_features(self) -> int:
@@ -48,10 +58,10 @@ def stratified_folds(y: ArrayLike, k: int = 5, seed: int = 0) -> list[np.ndarray
     y = checks.array("y (class labels)", y, ndim=1, kind="int")
     k = checks.integer("k", k, minimum=2)
     seed = checks.integer("seed", seed, minimum=0)
-    counts = np.bincount(y - y.min())
-    if counts[counts > 0].min() < k:
-        raise ValueError(f"every class needs at least k = {k} examples, one per fold; the "
-                         f"smallest class has {counts[counts > 0].min()}")
+    _, counts = np.unique(y, return_counts=True)
+    if counts.min() < k:
+        raise ValueError(f"y must have at least k = {k} examples of every class, one per fold; "
+                         f"its smallest class has {counts.min()}")
     rng = np.random.default_rng(seed)
     folds = [[] for _ in range(k)]
     offset = 0  # rotate the dealing so that the remainders do not all land in the first folds
@@ -68,18 +78,19 @@ def kfold(X: ArrayLike, y: ArrayLike, *, k: int = 5, seed: int = 0,
     """The development data ``X`` (n, d), ``y`` (n,) as ``k`` :class:`Fold` s.
 
     Fold ``i`` validates on the ``i``-th index array of :func:`stratified_folds` and trains on
-    the others (in a seeded random order).
+    the others (in a seeded random order). ``n_classes`` defaults to ``max(y) + 1``.
     """
     X = checks.array("X", X, ndim=2)
-    y = checks.array("y (class labels)", y, ndim=1, kind="int")
-    checks.same_length(X=X, y=y)
-    if n_classes is None:
-        n_classes = int(y.max()) + 1
-    n_classes = checks.integer("n_classes", n_classes, minimum=int(y.max()) + 1)
+    y = checks.array("y (class labels, one per row of X)", y, shape=(len(X),), kind="int",
+                     minimum=0)
+    lowest = int(y.max()) + 1
+    n_classes = lowest if n_classes is None else checks.integer(
+        f"n_classes (at least max(y) + 1 = {lowest})", n_classes, minimum=lowest)
     parts = stratified_folds(y, k, seed)
     rng = np.random.default_rng(seed)
     folds = []
     for i, val in enumerate(parts):
         train = rng.permutation(np.concatenate([p for j, p in enumerate(parts) if j != i]))
-        folds.append(Fold(X[train], y[train], X[val], y[val], n_classes))
+        folds.append(Fold(X_train=X[train], y_train=y[train], X_val=X[val], y_val=y[val],
+                          n_classes=n_classes))
     return folds

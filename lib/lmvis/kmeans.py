@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from lmvis import checks
 
 
-def kmeans(X, k: int, n_iter: int = 100, seed: int = 0):
+def kmeans(X: ArrayLike, k: int, n_iter: int = 100, seed: int = 0
+           ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
     """Cluster the rows of ``X`` (n, d) into ``k`` groups.
 
     Alternates two steps until nothing changes: assign each point to its nearest centre, then
     move each centre to the mean of its points. Returns ``(centres (k, d), labels (n,),
     history)``, where ``history`` lists the centres after every iteration (for figures).
     """
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[0] == 0:
-        raise ValueError(f"X must be a non-empty 2-D array (n, d), got shape {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X contains NaN or infinite values")
-    if not isinstance(k, int) or not 1 <= k <= X.shape[0]:
-        raise ValueError(f"k must be an int between 1 and n={X.shape[0]}, got {k!r}")
-    rng = np.random.default_rng(seed)
+    X = checks.array("X", X, ndim=2).astype(np.float64, copy=False)
+    k = checks.integer(f"k (at most n = {X.shape[0]} rows of X)", k, minimum=1,
+                       maximum=X.shape[0])
+    n_iter = checks.integer("n_iter", n_iter, minimum=1)  # 0 iterations would label nothing
+    rng = np.random.default_rng(checks.integer("seed", seed, minimum=0))
     centres = X[rng.choice(X.shape[0], size=k, replace=False)].copy()
     history = [centres.copy()]
     labels = np.full(X.shape[0], -1)
@@ -36,7 +37,11 @@ def kmeans(X, k: int, n_iter: int = 100, seed: int = 0):
     return centres, labels, history
 
 
-def inertia(X, centres, labels) -> float:
+def inertia(X: ArrayLike, centres: ArrayLike, labels: ArrayLike) -> float:
     """Sum of squared distances from each point to its assigned centre (what k-means lowers)."""
-    X = np.asarray(X, dtype=float)
-    return float(((X - np.asarray(centres)[labels]) ** 2).sum())
+    X = checks.array("X", X, ndim=2)
+    centres = checks.array("centres (one row per cluster, as wide as X)", centres,
+                           shape=(None, X.shape[1]))
+    labels = checks.array("labels (one per row of X, indices of centres)", labels,
+                          shape=(X.shape[0],), kind="int", minimum=0, maximum=len(centres) - 1)
+    return float(((X - centres[labels]) ** 2).sum())

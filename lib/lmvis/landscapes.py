@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from lmvis import checks
 from lmvis.optim import SGD, Adam, RMSprop
 
 __all__ = [
@@ -21,14 +24,21 @@ __all__ = [
 ]
 
 
-def _as_points(xy) -> np.ndarray:
-    xy = np.asarray(xy, dtype=np.float64)
-    if xy.ndim == 0 or xy.shape[-1] != 2:
-        raise ValueError(f"points must have shape (2,) or (..., 2), got shape {xy.shape}")
+def _as_points(xy: ArrayLike) -> np.ndarray:
+    xy = checks.array("xy", xy, min_ndim=1, nonempty=False).astype(np.float64, copy=False)
+    if xy.shape[-1] != 2:
+        raise ValueError(f"xy must have shape (2,) or (..., 2), got shape {xy.shape}")
     return xy
 
 
-@dataclass(frozen=True)
+def _window(name: str, lim) -> tuple[float, float]:
+    lo, hi = (checks.real(f"{name}[{i}]", v) for i, v in enumerate(checks.sequence(name, lim,
+                                                                                  length=2)))
+    checks.real(f"{name}[1] (above {name}[0] = {lo})", hi, minimum=lo, low_open=True)
+    return lo, hi
+
+
+@dataclass(frozen=True, kw_only=True)
 class Landscape:
     """A 2-D function with its gradient, a default start and a plotting window."""
 
@@ -41,12 +51,24 @@ class Landscape:
     minima: tuple[tuple[float, float], ...] = field(default=())
     hessian: np.ndarray | None = None  # constant Hessian, for quadratics
 
-    def f(self, xy) -> np.ndarray:
+    def __post_init__(self):
+        checks.text("name", self.name)
+        checks.is_callable("_f", self._f)
+        checks.is_callable("_grad", self._grad)
+        checks.array("start", self.start, shape=(2,))
+        _window("xlim", self.xlim)
+        _window("ylim", self.ylim)
+        if not (isinstance(self.minima, tuple | list) and len(self.minima) == 0):
+            checks.array("minima", self.minima, shape=(None, 2), nonempty=False)
+        if self.hessian is not None:
+            checks.array("hessian", self.hessian, shape=(2, 2))
+
+    def f(self, xy: ArrayLike) -> np.ndarray:
         """Function value at each point: (..., 2) -> (...)."""
         xy = _as_points(xy)
         return self._f(xy[..., 0], xy[..., 1])
 
-    def grad(self, xy) -> np.ndarray:
+    def grad(self, xy: ArrayLike) -> np.ndarray:
         """Gradient at each point: (..., 2) -> (..., 2)."""
         xy = _as_points(xy)
         gx, gy = self._grad(xy[..., 0], xy[..., 1])
@@ -54,8 +76,7 @@ class Landscape:
 
     def grid(self, n: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Meshgrid X, Y (n, n) over the window and the values Z (n, n), for contour plots."""
-        if not isinstance(n, int) or n < 2:
-            raise ValueError(f"n must be an int >= 2, got {n!r}")
+        n = checks.integer("n", n, minimum=2)
         X, Y = np.meshgrid(np.linspace(*self.xlim, n), np.linspace(*self.ylim, n))
         return X, Y, self._f(X, Y)
 
@@ -65,11 +86,8 @@ def quadratic(kappa: float = 10.0, lam_min: float = 1.0) -> Landscape:
 
     Its Hessian is diag(lam_min, lam_max); gradient descent is stable iff lr < 2 / lam_max.
     """
-    kappa, lam_min = float(kappa), float(lam_min)
-    if not np.isfinite(kappa) or kappa < 1.0:
-        raise ValueError(f"kappa (condition number) must be >= 1, got {kappa!r}")
-    if not np.isfinite(lam_min) or lam_min <= 0.0:
-        raise ValueError(f"lam_min must be > 0, got {lam_min!r}")
+    kappa = checks.real("kappa (condition number)", kappa, minimum=1.0)
+    lam_min = checks.real("lam_min", lam_min, minimum=0.0, low_open=True)
     lam_max = kappa * lam_min
     return Landscape(
         name=f"quadratic (κ={kappa:g})",
@@ -85,6 +103,8 @@ def quadratic(kappa: float = 10.0, lam_min: float = 1.0) -> Landscape:
 
 def rosenbrock(a: float = 1.0, b: float = 100.0) -> Landscape:
     """Rosenbrock's banana valley f = (a - x)^2 + b (y - x^2)^2, minimum at (a, a^2)."""
+    a = checks.real("a", a)
+    b = checks.real("b", b, minimum=0.0, low_open=True)  # b <= 0 has no minimum at (a, a²)
     return Landscape(
         name="Rosenbrock",
         _f=lambda x, y: (a - x) ** 2 + b * (y - x**2) ** 2,
@@ -170,6 +190,17 @@ class Trajectory:
     diverged: bool
     diverged_at: int | None  # step at which divergence was detected, else None
 
+    def __post_init__(self):
+        checks.array("points", self.points, shape=(None, 2))
+        checks.array("losses (one per row of points)", self.losses, shape=(len(self.points),))
+        checks.boolean("diverged", self.diverged)
+        if self.diverged:
+            checks.integer("diverged_at (the trajectory diverged)", self.diverged_at,
+                           minimum=len(self.points))
+        elif self.diverged_at is not None:
+            raise ValueError(f"diverged_at must be None when diverged is False, got "
+                             f"{self.diverged_at!r}")
+
     @property
     def label(self) -> str:
         """A short status for plot titles: 'diverged at step k' or 'final loss ...'."""
@@ -181,38 +212,42 @@ class Trajectory:
 def run(
     landscape: Landscape,
     optimizer: str = "sgd",
+    *,
     lr: float = 0.1,
     steps: int = 100,
-    start=None,
+    start: ArrayLike | None = None,
     schedule: Callable[[int], float] | None = None,
-    **opt_kwargs,
+    **opt_kwargs: Any,
 ) -> Trajectory:
     """Take ``steps`` steps of ``optimizer`` ('sgd', 'rmsprop' or 'adam') from ``start``.
 
     ``opt_kwargs`` go to the optimizer (momentum, nesterov, betas, ...). ``schedule``, if given,
     maps the step index t = 0, 1, ... to a multiplier of ``lr``.
     """
-    if not isinstance(landscape, Landscape):
-        raise TypeError(f"landscape must be a Landscape, got {type(landscape).__name__}")
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps must be an int >= 0, got {steps!r}")
-    xy = np.array(landscape.start if start is None else start, dtype=np.float64)
-    if xy.shape != (2,) or not np.all(np.isfinite(xy)):
-        raise ValueError(f"start must be a finite point of shape (2,), got {start!r}")
+    checks.instance("landscape", landscape, Landscape)
+    optimizer = checks.choice("optimizer", optimizer, OPTIMIZERS)
+    steps = checks.integer("steps", steps, minimum=0)
+    xy = checks.array("start", landscape.start if start is None else start,
+                      shape=(2,)).astype(np.float64)  # a copy: the optimizer moves it in place
+    if schedule is not None:
+        checks.is_callable("schedule", schedule)
     opt = OPTIMIZERS[optimizer]([xy], lr=lr, **opt_kwargs)
+    lr = opt.lr
     size = max(np.ptp(landscape.xlim), np.ptp(landscape.ylim), float(np.abs(xy).max()))
     bound = DIVERGENCE_FACTOR * size
     points, losses = [xy.copy()], [float(landscape.f(xy))]
     diverged_at = None
     with np.errstate(over="ignore", invalid="ignore"):
-        for t in range(int(steps)):
+        for t in range(steps):
             if schedule is not None:
-                opt.lr = lr * float(schedule(t))
-            opt.step([landscape.grad(xy)])
-            loss = float(landscape.f(xy))
-            if not (np.all(np.isfinite(xy)) and np.isfinite(loss)) or np.abs(xy).max() > bound:
+                opt.lr = lr * checks.real(f"schedule({t})", schedule(t), minimum=0.0)
+            g = landscape.grad(xy)
+            if not np.all(np.isfinite(g)):  # an overflowing gradient: the next step would too
+                diverged_at = t + 1
+                break
+            opt.step([g])
+            loss = float(landscape.f(xy)) if np.all(np.isfinite(xy)) else np.inf
+            if not np.isfinite(loss) or np.abs(xy).max() > bound:
                 diverged_at = t + 1
                 break
             points.append(xy.copy())

@@ -12,12 +12,17 @@ which is the column-vector form δ_l = (W_{l+1}ᵀ δ_{l+1}) ⊙ σ′(z_l) tran
 
 from __future__ import annotations
 
-import numbers
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from lmvis import activations as _act
 from lmvis import checks
+
+if TYPE_CHECKING:
+    import torch
 
 INITS = ("he", "xavier", "zeros")
 
@@ -37,33 +42,21 @@ class MLP:
     dtype : float64 (default; exact comparisons) or float32 (speed).
     """
 
-    def __init__(self, layer_sizes, activation: str = "relu", seed: int = 0, init=None,
-                 dtype=np.float64):
-        sizes = list(layer_sizes) if not isinstance(layer_sizes, (str, bytes)) else None
-        if (
-            sizes is None
-            or len(sizes) < 2
-            or not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and s > 0
-                       for s in sizes)
-        ):
-            raise ValueError(
-                f"layer_sizes must be a list of at least two positive ints, got {layer_sizes!r}"
-            )
-        self.layer_sizes = [int(s) for s in sizes]
-        self.activation = activation
+    def __init__(self, layer_sizes: Sequence[int], activation: str = "relu", *, seed: int = 0,
+                 init: str | float | None = None, dtype: DTypeLike = np.float64):
+        self.layer_sizes = list(checks.integers("layer_sizes", layer_sizes, minimum=1,
+                                                min_length=2))
+        self.activation = checks.choice("activation", activation, _act.ACTIVATIONS)
         self.f, self.f_prime = _act.get(activation)
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
-            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
+        self.dtype = checks.dtype("dtype", dtype, (np.float32, np.float64))
         if init is None:
             init = "he" if activation in ("relu", "leaky_relu") else "xavier"
         if isinstance(init, str):
-            if init not in INITS:
-                raise ValueError(f"init must be one of {INITS} or a number, got {init!r}")
-        elif not isinstance(init, numbers.Real) or isinstance(init, bool) or not np.isfinite(init):
-            raise ValueError(f"init must be one of {INITS} or a finite number, got {init!r}")
+            init = checks.choice("init", init, INITS)
+        else:
+            init = checks.real(f"init (one of {list(INITS)} or a constant for every weight)", init)
         self.init = init
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(checks.integer("seed", seed, minimum=0))
         self.params: list[tuple[np.ndarray, np.ndarray]] = []
         for fan_in, fan_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True):
             if init == "he":
@@ -92,13 +85,10 @@ class MLP:
         """Number of trainable numbers: Σ (fan_in·fan_out + fan_out)."""
         return sum(W.size + b.size for W, b in self.params)
 
-    def forward(self, X):
+    def forward(self, X: ArrayLike) -> np.ndarray:
         """Output (n, layer_sizes[-1]) for ``X`` (n, layer_sizes[0]); stores what backward needs."""
-        X = checks.array("X", X, ndim=2)
-        if X.shape[1] != self.layer_sizes[0]:
-            raise ValueError(
-                f"X must have {self.layer_sizes[0]} features (columns), got shape {X.shape}"
-            )
+        X = checks.array(f"X (n, {self.layer_sizes[0]} features)", X,
+                         shape=(None, self.layer_sizes[0]))
         a = X.astype(self.dtype, copy=False)
         inputs, pre = [], []  # a_{l-1} and z_l for every layer
         last = len(self.params) - 1
@@ -106,6 +96,10 @@ class MLP:
             inputs.append(a)
             z = a @ W  # (n, fan_out)
             z += b
+            if not np.isfinite(z).all():  # X was finite, so the weights have overflowed
+                raise FloatingPointError(f"layer {k + 1} of the network computed NaN or inf: its "
+                                         f"weights have diverged; if it is being trained, lower "
+                                         f"the learning rate")
             pre.append(z)
             a = z if k == last else self.f(z)
         self._cache = (inputs, pre)
@@ -113,15 +107,13 @@ class MLP:
 
     __call__ = forward
 
-    def backward(self, grad_output):
+    def backward(self, grad_output: ArrayLike) -> list[tuple[np.ndarray, np.ndarray]]:
         """Given dLoss/dOutput (n, layer_sizes[-1]), return [(dW, db), ...] matching ``params``."""
         if self._cache is None:
             raise RuntimeError("call forward(X) before backward(grad_output)")
         inputs, pre = self._cache
         n, out = inputs[0].shape[0], self.layer_sizes[-1]
-        delta = checks.array("grad_output", grad_output, ndim=2)
-        if delta.shape != (n, out):
-            raise ValueError(f"grad_output must have shape {(n, out)}, got {delta.shape}")
+        delta = checks.array("grad_output", grad_output, shape=(n, out))
         delta = delta.astype(self.dtype, copy=False)  # δ_L, (n, fan_out)
         grads = [None] * len(self.params)
         for k in range(len(self.params) - 1, -1, -1):
@@ -134,20 +126,30 @@ class MLP:
                 delta *= self.f_prime(pre[k - 1])  # ⊙ σ′(z_{k-1})
         return grads
 
-    def step(self, grads, lr: float) -> None:
-        """Plain gradient descent in place: W ← W − lr·dW, b ← b − lr·db."""
-        if len(grads) != len(self.params):
-            raise ValueError(f"grads must have {len(self.params)} (dW, db) pairs, got {len(grads)}")
-        for (W, b), (dW, db) in zip(self.params, grads, strict=True):
+    def step(self, grads: Sequence[tuple[ArrayLike, ArrayLike]], lr: float) -> None:
+        """Plain gradient descent in place: W ← W − lr·dW, b ← b − lr·db.
+
+        Each gradient must have exactly its parameter's shape (no broadcasting) and be finite.
+        """
+        pairs = checks.sequence(f"grads ({len(self.params)} (dW, db) pairs)", grads,
+                                length=len(self.params))
+        lr = checks.real("lr", lr, minimum=0.0)
+        checked = []
+        for k, ((W, b), pair) in enumerate(zip(self.params, pairs, strict=True)):
+            dW, db = checks.sequence(f"grads[{k}] (a (dW, db) pair)", pair, length=2)
+            checked.append((checks.array(f"grads[{k}][0] (dW)", dW, shape=W.shape),
+                            checks.array(f"grads[{k}][1] (db)", db, shape=b.shape)))
+        for (W, b), (dW, db) in zip(self.params, checked, strict=True):  # all checked first
             W -= lr * dW
             b -= lr * db
 
 
-def to_torch(mlp: MLP):
+def to_torch(mlp: MLP) -> torch.nn.Sequential:
     """An equivalent ``torch.nn.Sequential`` with the same weights (Linear stores Wᵀ)."""
     import torch
     from torch import nn
 
+    checks.instance("mlp", mlp, MLP, "an lmvis.mlp.MLP")
     act = {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
            "identity": nn.Identity}[mlp.activation]
     dtype = torch.float64 if mlp.dtype == np.float64 else torch.float32
@@ -163,26 +165,29 @@ def to_torch(mlp: MLP):
     return nn.Sequential(*layers)
 
 
-def torch_mlp(d_in: int, hidden=(64,), d_out: int = 1, dropout: float = 0.0, seed: int = 0,
-              dtype=None):
+def torch_mlp(d_in: int, hidden: Sequence[int] = (64,), *, d_out: int = 1, dropout: float = 0.0,
+              seed: int = 0, dtype: torch.dtype | None = None) -> torch.nn.Sequential:
     """The same architecture in PyTorch: Linear → ReLU (→ Dropout) blocks, then a linear output.
 
-    Initialised with torch's defaults from ``seed`` without touching torch's global generator
-    (the draws happen inside :func:`torch.random.fork_rng`). ``dtype`` defaults to torch's
-    default dtype; pass ``torch.float64`` where printed digits must not depend on the CPU.
+    Initialised with torch's defaults from ``seed`` without touching torch's global generators
+    (the draws happen inside :func:`torch.random.fork_rng`; CUDA's generators are not seeded).
+    ``dtype`` defaults to torch's default dtype; pass ``torch.float64`` where printed digits
+    must not depend on the CPU.
     """
     import torch
     from torch import nn
 
     d_in = checks.integer("d_in", d_in, minimum=1)
     d_out = checks.integer("d_out", d_out, minimum=1)
-    if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
-        raise TypeError(f"hidden must be a sequence of layer widths, got {hidden!r}")
-    hidden = [checks.integer("hidden width", h, minimum=1) for h in hidden]
+    hidden = checks.integers("hidden (layer widths)", hidden, minimum=1)
+    if dtype is not None:
+        checks.instance("dtype", dtype, torch.dtype, "a torch dtype or None")
+        if not dtype.is_floating_point:
+            raise ValueError(f"dtype must be a floating-point torch dtype, got {dtype}")
     dropout = checks.real("dropout", dropout, minimum=0.0, maximum=1.0, high_open=True)
     seed = checks.integer("seed", seed, minimum=0)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with torch.random.fork_rng(devices=[]):  # forks the CPU generator only, so seed only it:
+        torch.default_generator.manual_seed(seed)  # torch.manual_seed would reseed CUDA's too
         layers, fan_in = [], d_in
         for width in hidden:
             layers += [nn.Linear(fan_in, width, dtype=dtype), nn.ReLU()]

@@ -7,8 +7,15 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from lmvis import checks
+
+if TYPE_CHECKING:
+    from matplotlib.animation import Animation
+    from tqdm.std import tqdm
 
 #: Where Colab installs the package from; must match `repository.url` in _config.yml (tested).
 BOOK_REPOSITORY = "https://github.com/large-models-visualized/book"
@@ -36,8 +43,7 @@ def setup(seed: int = 0) -> None:
     Called once at the top of every chapter, so that a fresh kernel reproduces every stored
     output. Figures are rendered as PNG: nbval skips PNG data, whereas SVG embeds ids and dates.
     """
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    seed = checks.integer("seed", seed, minimum=0)
     import matplotlib as mpl
     import torch
 
@@ -60,7 +66,7 @@ def setup(seed: int = 0) -> None:
         pass
 
 
-def progress(iterable: Iterable | None = None, **kwargs):
+def progress(iterable: Iterable | None = None, **kwargs: Any) -> tqdm:
     """A tqdm progress bar whose final line is reproducible.
 
     The bar omits elapsed time and rate, so only the intermediate redraws (separated by
@@ -69,6 +75,8 @@ def progress(iterable: Iterable | None = None, **kwargs):
     """
     from tqdm.std import tqdm
 
+    if iterable is not None:
+        checks.instance("iterable", iterable, Iterable, "an iterable or None")
     kwargs.setdefault("bar_format", "{l_bar}{bar:20}| {n_fmt}/{total_fmt}{postfix}")
     kwargs.setdefault("ascii", True)
     kwargs.setdefault("mininterval", 0.5)
@@ -79,16 +87,16 @@ class stopwatch:  # noqa: N801 - used like a function: `with stopwatch("training
     """Print how long a block took as ``label: ⏱ 1.23 s`` (sanitised for nbval by that mark)."""
 
     def __init__(self, label: str = "elapsed"):
-        self.label = label
+        self.label = checks.text("label", label)
         self.seconds: float | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> stopwatch:
         import time
 
         self._start = time.perf_counter()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> bool:
         import time
 
         self.seconds = time.perf_counter() - self._start
@@ -104,10 +112,9 @@ def below(value: float, bound: float) -> str:
     instructions, so a stored output that printed them would not reproduce everywhere. The
     checked bound does, and it is the claim that matters.
     """
-    value, bound = float(value), float(bound)
-    if not (np.isfinite(bound) and bound > 0):
-        raise ValueError(f"bound must be a finite number > 0, got {bound}")
-    if not value < bound:  # NaN fails here too
+    value = checks.real("value", value)  # NaN or inf is no measurement: ValueError
+    bound = checks.real("bound", bound, minimum=0.0, low_open=True)
+    if not value < bound:
         raise AssertionError(f"expected a value below {bound:g}, got {value:.3g}")
     return f"< {bound:g}"
 
@@ -136,7 +143,7 @@ def _svg(icon: re.Match) -> str:
             f'<path fill="currentColor" d="{path}"/></svg>')
 
 
-def animation_html(anim, name: str, **to_jshtml) -> str:
+def animation_html(anim: Animation, name: str, **to_jshtml: Any) -> str:
     """``anim.to_jshtml(**to_jshtml)``, made to play offline and to reproduce byte for byte.
 
     matplotlib names the animation's elements with a random id and links its button icons from
@@ -146,10 +153,9 @@ def animation_html(anim, name: str, **to_jshtml) -> str:
     """
     from matplotlib.animation import Animation
 
-    if not isinstance(anim, Animation):
-        raise TypeError(f"anim must be a matplotlib Animation, got {type(anim).__name__}")
-    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise ValueError(f"name must be letters, digits and _ (not first a digit), got {name!r}")
+    checks.instance("anim", anim, Animation, "a matplotlib Animation")
+    checks.text("name (letters, digits and _, not first a digit)", name,
+                pattern="[A-Za-z_][A-Za-z0-9_]*")
     html = anim.to_jshtml(**to_jshtml)
     uid = re.search(r"_anim_img([0-9a-f]{32})", html)
     html, n_fonts = _ICON_FONT.subn("", html.replace(uid.group(1), name) if uid else html)

@@ -7,55 +7,40 @@ in float64). Parameters are updated in place by ``step(grads)``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
-
-def _number(name: str, value) -> float:
-    """``value`` as a float, or a TypeError naming the argument and what was given."""
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    return float(value)
+from lmvis import checks
 
 
 class Optimizer:
     """Holds the parameter arrays and checks the gradients handed to ``step``."""
 
-    def __init__(self, params, lr: float, weight_decay: float = 0.0):
-        params = list(params)
-        if not params:
-            raise ValueError("params must be a non-empty list of NumPy arrays, got an empty list")
+    def __init__(self, params: Iterable[np.ndarray], lr: float, *, weight_decay: float = 0.0):
+        params = checks.sequence("params (a list of NumPy arrays)", params, min_length=1)
         for i, p in enumerate(params):
-            if not isinstance(p, np.ndarray) or not np.issubdtype(p.dtype, np.floating):
-                raise TypeError(
-                    f"params[{i}] must be a floating-point NumPy array (updated in place), "
-                    f"got {type(p).__name__} with dtype {getattr(p, 'dtype', None)}"
-                )
-        lr, weight_decay = _number("lr", lr), _number("weight_decay", weight_decay)
-        if not (np.isfinite(lr) and lr >= 0):
-            raise ValueError(f"lr must be a finite number >= 0, got {lr}")
-        if not (np.isfinite(weight_decay) and weight_decay >= 0):
-            raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay}")
-        self.params = params
-        self.lr = float(lr)
-        self.weight_decay = float(weight_decay)
+            checks.instance(f"params[{i}]", p, np.ndarray,
+                            "a floating-point NumPy array (updated in place)")
+            checks.array(f"params[{i}] (updated in place)", p, kind="floating", nonempty=False)
+        self.params = list(params)
+        self.lr = checks.real("lr", lr, minimum=0.0)
+        self.weight_decay = checks.real("weight_decay", weight_decay, minimum=0.0)
         self.t = 0  # number of steps taken
 
-    def _grads(self, grads):
-        grads = list(grads)
-        if len(grads) != len(self.params):
-            raise ValueError(f"expected {len(self.params)} gradients (one per parameter), "
-                             f"got {len(grads)}")
+    def _grads(self, grads: Sequence[ArrayLike]) -> list[np.ndarray]:
+        grads = checks.sequence(f"grads ({len(self.params)} gradients, one per parameter)",
+                                grads, length=len(self.params))
         out = []
         for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
-            g = np.asarray(g, dtype=p.dtype)
-            if g.shape != p.shape:
-                raise ValueError(f"grads[{i}] must have shape {p.shape} like params[{i}], "
-                                 f"got {g.shape}")
+            g = checks.array(f"grads[{i}] (like params[{i}])", g, shape=p.shape,
+                             nonempty=False).astype(p.dtype, copy=False)
             # L2 weight decay is added to the gradient, as torch.optim does (not AdamW's rule)
             out.append(g + self.weight_decay * p if self.weight_decay else g)
         return out
 
-    def step(self, grads) -> None:
+    def step(self, grads: Sequence[ArrayLike]) -> None:
         self.t += 1
         for i, (p, g) in enumerate(zip(self.params, self._grads(grads), strict=True)):
             p -= self._update(i, p, g)
@@ -68,14 +53,14 @@ class SGD(Optimizer):
     """θ ← θ − lr·d, with d = g, or with momentum b ← μb + g (b = g at the first step) and
     d = b, or Nesterov's d = g + μb (Sutskever et al., 2013, as in torch.optim.SGD)."""
 
-    def __init__(self, params, lr: float, momentum: float = 0.0, nesterov: bool = False,
-                 weight_decay: float = 0.0):
-        super().__init__(params, lr, weight_decay)
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum}")
+    def __init__(self, params: Iterable[np.ndarray], lr: float, *, momentum: float = 0.0,
+                 nesterov: bool = False, weight_decay: float = 0.0):
+        super().__init__(params, lr, weight_decay=weight_decay)
+        momentum = checks.real("momentum", momentum, minimum=0.0, maximum=1.0, high_open=True)
+        nesterov = checks.boolean("nesterov", nesterov)
         if nesterov and momentum == 0.0:
-            raise ValueError("nesterov=True needs momentum > 0, got momentum=0.0")
-        self.momentum, self.nesterov = float(momentum), bool(nesterov)
+            raise ValueError("momentum must be > 0 when nesterov=True, got momentum=0.0")
+        self.momentum, self.nesterov = momentum, nesterov
         self.buffers = [None] * len(self.params)
 
     def _update(self, i, p, g):
@@ -91,14 +76,11 @@ class SGD(Optimizer):
 class RMSprop(Optimizer):
     """s ← αs + (1 − α)g²;  θ ← θ − lr·g / (√s + ε)  (Tieleman and Hinton, 2012)."""
 
-    def __init__(self, params, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
-                 weight_decay: float = 0.0):
-        super().__init__(params, lr, weight_decay)
-        if not 0.0 <= alpha < 1.0:
-            raise ValueError(f"alpha must be in [0, 1), got {alpha}")
-        if not eps >= 0:
-            raise ValueError(f"eps must be >= 0, got {eps}")
-        self.alpha, self.eps = float(alpha), float(eps)
+    def __init__(self, params: Iterable[np.ndarray], lr: float = 0.01, *, alpha: float = 0.99,
+                 eps: float = 1e-8, weight_decay: float = 0.0):
+        super().__init__(params, lr, weight_decay=weight_decay)
+        self.alpha = checks.real("alpha", alpha, minimum=0.0, maximum=1.0, high_open=True)
+        self.eps = checks.real("eps", eps, minimum=0.0)
         self.square_avg = [np.zeros_like(p) for p in self.params]
 
     def _update(self, i, p, g):
@@ -112,17 +94,14 @@ class Adam(Optimizer):
     """m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − lr·m̂ / (√v̂ + ε), with the bias
     corrections m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ) (Kingma and Ba, 2015)."""
 
-    def __init__(self, params, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0):
-        super().__init__(params, lr, weight_decay)
-        if not isinstance(betas, tuple | list) or len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        betas = (_number("betas[0]", betas[0]), _number("betas[1]", betas[1]))
-        if not all(0.0 <= b < 1.0 for b in betas):
-            raise ValueError(f"betas must be two numbers in [0, 1), got {betas}")
-        if not eps >= 0:
-            raise ValueError(f"eps must be >= 0, got {eps}")
-        self.betas, self.eps = (float(betas[0]), float(betas[1])), float(eps)
+    def __init__(self, params: Iterable[np.ndarray], lr: float = 0.001, *,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0):
+        super().__init__(params, lr, weight_decay=weight_decay)
+        beta1, beta2 = (checks.real(f"betas[{i}]", b, minimum=0.0, maximum=1.0, high_open=True)
+                        for i, b in enumerate(checks.sequence("betas", betas, length=2)))
+        self.betas = (beta1, beta2)
+        self.eps = checks.real("eps", eps, minimum=0.0)
         self.m = [np.zeros_like(p) for p in self.params]
         self.v = [np.zeros_like(p) for p in self.params]
 

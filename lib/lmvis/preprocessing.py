@@ -7,20 +7,34 @@ category never seen in training). :class:`TabularPreprocessor` avoids both.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
+
+from lmvis import checks
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
-def train_val_test_split(n: int, fractions=(0.7, 0.15, 0.15), seed: int = 0):
-    """Shuffle ``range(n)`` with a seeded generator and cut it into train/val/test indices."""
-    if not isinstance(n, int | np.integer) or n < 3:
-        raise ValueError(f"n must be an int >= 3, got {n!r}")
-    f = np.asarray(fractions, dtype=float)
-    if f.shape != (3,) or np.any(f <= 0) or not np.isclose(f.sum(), 1.0):
-        raise ValueError(
-            f"fractions must be three positive numbers summing to 1, got {fractions!r}"
-        )
-    perm = np.random.default_rng(seed).permutation(n)
+def train_val_test_split(n: int, fractions: Sequence[float] = (0.7, 0.15, 0.15), seed: int = 0
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shuffle ``range(n)`` with a seeded generator and cut it into train/val/test indices.
+
+    Every part gets at least one index; an ``n`` too small for that raises ValueError.
+    """
+    n = checks.integer("n", n, minimum=3)
+    f = checks.array("fractions", fractions, shape=(3,), minimum=0.0, low_open=True)
+    if not np.isclose(f.sum(), 1.0):
+        raise ValueError(f"fractions must sum to 1, got {tuple(f.tolist())} (sum {f.sum():g})")
+    perm = np.random.default_rng(checks.integer("seed", seed, minimum=0)).permutation(n)
     n_train, n_val = int(round(f[0] * n)), int(round(f[1] * n))
+    sizes = {"train": n_train, "validation": n_val, "test": n - n_train - n_val}
+    if min(sizes.values()) < 1:
+        raise ValueError(f"n = {n} is too small for fractions {tuple(f.tolist())}: the parts "
+                         f"would have {sizes} indices, and each needs at least one")
     return perm[:n_train], perm[n_train : n_train + n_val], perm[n_train + n_val :]
 
 
@@ -30,26 +44,46 @@ class TabularPreprocessor:
     Statistics come from :meth:`fit` (the training split) only. Missing categories become their
     own level ``"<missing>"``; categories unseen in training encode as all zeros. A column whose
     training standard deviation is zero is divided by 1 instead (it becomes all zeros).
+
+    ``target`` (the column to predict) and ``drop`` (a column name or a list of them) must be
+    columns of the frame given to :meth:`fit`: a misspelt target would otherwise stay among
+    the features (target leakage), and a misspelt drop would drop nothing.
     """
 
     MISSING = "<missing>"
 
-    def __init__(self, target: str | None = None, drop: tuple[str, ...] = ()):
-        self.target = target
-        self.drop = tuple(drop)
+    def __init__(self, target: str | None = None, drop: str | Sequence[str] = ()):
+        self.target = None if target is None else checks.text("target", target)
+        names = (drop,) if isinstance(drop, str) else checks.sequence("drop", drop)
+        self.drop = tuple(checks.text(f"drop[{i}]", c) for i, c in enumerate(names))
         self.fitted = False
 
-    def _check_frame(self, df):
+    @staticmethod
+    def _check_frame(df: pd.DataFrame, columns: Sequence[str]) -> None:
         import pandas as pd
 
-        if not isinstance(df, pd.DataFrame):
-            raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
+        checks.instance("df", df, pd.DataFrame, "a pandas DataFrame")
+        absent = [c for c in columns if c not in df.columns]
+        if absent:
+            raise ValueError(f"df lacks the columns {absent[:5]} (of {len(absent)} missing); "
+                             f"it has {list(df.columns)[:5]}...")
 
-    def fit(self, df):
+    @staticmethod
+    def _numeric(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
+        """The numeric columns as float64, NaN for missing; ±inf is refused, naming the column."""
+        num = df[columns].astype(float).to_numpy()
+        bad = np.isinf(num).any(axis=0)
+        if bad.any():
+            raise ValueError(f"df must have finite numeric values, got inf in the columns "
+                             f"{[c for c, b in zip(columns, bad, strict=True) if b][:5]}")
+        return num
+
+    def fit(self, df: pd.DataFrame) -> TabularPreprocessor:
         """Learn medians, means, standard deviations and category levels from ``df``."""
-        self._check_frame(df)
+        named = ([] if self.target is None else [self.target]) + list(self.drop)
+        self._check_frame(df, named)
         if len(df) == 0:
-            raise ValueError("cannot fit on an empty DataFrame")
+            raise ValueError("df must have at least one row to fit on, got an empty DataFrame")
         from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
         cols = [c for c in df.columns if c != self.target and c not in self.drop]
@@ -57,6 +91,7 @@ class TabularPreprocessor:
             c for c in cols if is_numeric_dtype(df[c]) and not is_bool_dtype(df[c])
         ]
         self.categorical_ = [c for c in cols if c not in self.numeric_]
+        self._numeric(df, self.numeric_)  # refuses ±inf, naming the column
         num = df[self.numeric_].astype(float)
         self.median_ = num.median().fillna(0.0).to_numpy()
         filled = num.fillna(dict(zip(self.numeric_, self.median_, strict=True))).to_numpy()
@@ -73,15 +108,12 @@ class TabularPreprocessor:
         self.fitted = True
         return self
 
-    def transform(self, df) -> np.ndarray:
+    def transform(self, df: pd.DataFrame) -> np.ndarray:
         """Return the design matrix ``X`` (n, d) in float64, with the fitted statistics."""
         if not self.fitted:
             raise ValueError("call fit(train_df) before transform")
-        self._check_frame(df)
-        missing = [c for c in self.numeric_ + self.categorical_ if c not in df.columns]
-        if missing:
-            raise ValueError(f"DataFrame lacks columns seen in fit: {missing[:5]}")
-        num = df[self.numeric_].astype(float).to_numpy()
+        self._check_frame(df, self.numeric_ + self.categorical_)
+        num = self._numeric(df, self.numeric_)
         num = np.where(np.isnan(num), self.median_, num)
         blocks = [(num - self.mean_) / self.std_]  # (n, d_num)
         for c in self.categorical_:
@@ -90,13 +122,11 @@ class TabularPreprocessor:
             blocks.append((vals[:, None] == levels[None, :]).astype(float))  # (n, n_levels)
         return np.concatenate(blocks, axis=1)
 
-    def fit_transform(self, df) -> np.ndarray:
+    def fit_transform(self, df: pd.DataFrame) -> np.ndarray:
+        """:meth:`fit` on ``df``, then :meth:`transform` it."""
         return self.fit(df).transform(df)
 
 
-def log_target(price) -> np.ndarray:
+def log_target(price: ArrayLike) -> np.ndarray:
     """Natural log of prices: errors become relative and the skewed distribution symmetric."""
-    p = np.asarray(price, dtype=float)
-    if np.any(~np.isfinite(p)) or np.any(p <= 0):
-        raise ValueError("prices must be finite and positive to take their log")
-    return np.log(p)
+    return np.log(checks.array("price", price, minimum=0.0, low_open=True))

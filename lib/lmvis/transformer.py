@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from lmvis import checks
 from lmvis.attention import MultiHeadAttention
 
 __all__ = [
@@ -24,16 +25,15 @@ __all__ = [
 ]
 
 
-def sinusoidal_positional_encoding(n_positions: int, d_model: int, base: float = 10000.0):
+def sinusoidal_positional_encoding(n_positions: int, d_model: int, base: float = 10000.0
+                                   ) -> torch.Tensor:
     """(n_positions, d_model) float64 tensor.
 
     PE[p, 2i] = sin(p / base^(2i/d)), PE[p, 2i+1] = cos(p / base^(2i/d)) (Vaswani et al., 2017).
     """
-    for name, n in (("n_positions", n_positions), ("d_model", d_model)):
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ValueError(f"{name} must be a positive int, got {n!r}")
-    if not base > 1:
-        raise ValueError(f"base must be > 1, got {base!r}")
+    n_positions = checks.integer("n_positions", n_positions, minimum=1)
+    d_model = checks.integer("d_model", d_model, minimum=1)
+    base = checks.real("base", base, minimum=1.0, low_open=True)
     pos = torch.arange(n_positions, dtype=torch.float64)[:, None]  # (T, 1)
     two_i = torch.arange(0, d_model, 2, dtype=torch.float64)  # (ceil(d/2),)
     angle = pos / base ** (two_i / d_model)  # (T, ceil(d/2))
@@ -51,10 +51,14 @@ class FeedForward(nn.Module):
 
     def __init__(self, d_model: int, d_ff: int):
         super().__init__()
+        d_model = checks.integer("d_model", d_model, minimum=1)
+        d_ff = checks.integer("d_ff", d_ff, minimum=1)
         self.linear1 = nn.Linear(d_model, d_ff)
         self.linear2 = nn.Linear(d_ff, d_model)
 
-    def forward(self, x):  # (B, T, d_model) -> (B, T, d_model)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (B, T, d_model) -> (B, T, d_model)
+        checks.tensor(f"x (batch, length, d_model={self.linear1.in_features})", x,
+                      shape=(None, None, self.linear1.in_features))
         return self.linear2(torch.relu(self.linear1(x)))
 
 
@@ -68,16 +72,19 @@ class TransformerBlock(nn.Module):
         self.ffn = FeedForward(d_model, d_ff)
         self.norm2 = nn.LayerNorm(d_model)
 
-    def forward(self, x, mask=None):
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor]:
         """x (B, T, d_model), mask True = may attend
         -> (x (B, T, d_model), weights (B, h, T, T))."""
+        checks.tensor(f"x (batch, length, d_model={self.attn.d_model})", x,
+                      shape=(None, None, self.attn.d_model), finite=True)
         a, weights = self.attn(x, mask=mask)
         x = self.norm1(x + a)  # residual addition, then layer norm
         x = self.norm2(x + self.ffn(x))
         return x, weights
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TransformerConfig:
     """Sizes of a tiny Transformer encoder (names as in Vaswani et al., 2017)."""
 
@@ -92,9 +99,7 @@ class TransformerConfig:
     def __post_init__(self):
         names = ("vocab_size", "max_len", "d_model", "n_heads", "n_layers", "d_ff", "n_outputs")
         for name in names:
-            v = getattr(self, name)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name} must be a positive int, got {v!r}")
+            object.__setattr__(self, name, checks.integer(name, getattr(self, name), minimum=1))
         if self.d_model % self.n_heads:
             raise ValueError(
                 f"d_model ({self.d_model}) must be divisible by n_heads ({self.n_heads})"
@@ -110,8 +115,7 @@ class _Encoder(nn.Module):
 
     def __init__(self, config: TransformerConfig):
         super().__init__()
-        if not isinstance(config, TransformerConfig):
-            raise TypeError(f"config must be a TransformerConfig, got {type(config).__name__}")
+        checks.instance("config", config, TransformerConfig)
         self.config = config
         self.embed = nn.Embedding(config.vocab_size, config.d_model)
         pe = sinusoidal_positional_encoding(config.max_len, config.d_model)
@@ -121,19 +125,18 @@ class _Encoder(nn.Module):
             for _ in range(config.n_layers)
         )
 
-    def encode(self, tokens, mask=None):
-        """tokens (B, T) int64 -> (hidden (B, T, d_model), [weights (B, h, T, T)] per layer)."""
+    def encode(self, tokens: torch.Tensor, mask: torch.Tensor | None = None
+               ) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """tokens (B, T) integers -> (hidden (B, T, d_model), [weights (B, h, T, T)] per layer)."""
         c = self.config
-        if not isinstance(tokens, torch.Tensor) or tokens.dtype != torch.long or tokens.dim() != 2:
-            is_t = isinstance(tokens, torch.Tensor)
-            got = (tokens.dtype, tuple(tokens.shape)) if is_t else tokens
-            raise ValueError(f"tokens must be an int64 tensor shaped (batch, length), got {got}")
+        checks.tensor("tokens (batch, length)", tokens, ndim=2, kind="int")
         T = tokens.shape[1]
-        if T > c.max_len:
-            raise ValueError(f"sequence length {T} exceeds config.max_len = {c.max_len}")
+        checks.integer(f"the length of tokens (at most config.max_len = {c.max_len})", T,
+                       minimum=1, maximum=c.max_len)
         if tokens.numel() and (tokens.min() < 0 or tokens.max() >= c.vocab_size):
-            raise ValueError(f"token ids must lie in [0, {c.vocab_size}), got "
+            raise ValueError(f"tokens (token ids) must lie in [0, {c.vocab_size}), got "
                              f"[{int(tokens.min())}, {int(tokens.max())}]")
+        tokens = tokens.long()
         x = self.embed(tokens) + self.pe[:T].to(self.embed.weight.dtype)
         all_weights = []
         for block in self.blocks:
@@ -150,7 +153,9 @@ class TinyTransformer(_Encoder):
         super().__init__(config)
         self.head = nn.Linear(config.d_model, config.n_outputs)
 
-    def forward(self, tokens, mask=None):
+    def forward(self, tokens: torch.Tensor, mask: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """tokens (B, T), mask True = may attend -> (logits (B, T, n_outputs), weights)."""
         x, weights = self.encode(tokens, mask)
         return self.head(x), weights  # (B, T, n_outputs), [(B, h, T, T)] * n_layers
 
@@ -163,18 +168,17 @@ class SequenceClassifier(_Encoder):
         super().__init__(config)
         self.head = nn.Linear(config.d_model, config.n_outputs)
 
-    def forward(self, tokens, padding_mask=None):
+    def forward(self, tokens: torch.Tensor, padding_mask: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor, list[torch.Tensor]]:
         """padding_mask (B, T) bool, True = real token; None = no padding.
 
         Returns (logits (B, n_outputs), [weights (B, h, T, T)] per layer).
         """
+        checks.tensor("tokens (batch, length)", tokens, ndim=2, kind="int")
         if padding_mask is None:
             padding_mask = torch.ones_like(tokens, dtype=torch.bool)
-        if padding_mask.shape != tokens.shape or padding_mask.dtype != torch.bool:
-            raise ValueError(
-                f"padding_mask must be bool shaped like tokens {tuple(tokens.shape)}, "
-                f"got {padding_mask.dtype} {tuple(padding_mask.shape)}"
-            )
+        checks.tensor("padding_mask (True = real token, shaped like tokens)", padding_mask,
+                      shape=tuple(tokens.shape), kind="bool")
         x, weights = self.encode(tokens, padding_mask[:, None, None, :])  # keys: (B, 1, 1, T)
         m = padding_mask[..., None].to(x.dtype)  # (B, T, 1)
         pooled = (x * m).sum(1) / m.sum(1).clamp(min=1)  # (B, d_model)

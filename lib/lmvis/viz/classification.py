@@ -8,34 +8,52 @@ returns it). The computations behind them live elsewhere and are tested on their
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
+
+from lmvis import checks
+from lmvis.viz import _axes, _labels
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
-def decision_grid(predict, lo: float = -0.5, hi: float = 1.5, n: int = 101):
+def decision_grid(predict: Callable[[np.ndarray], ArrayLike], lo: float = -0.5,
+                  hi: float = 1.5, n: int = 101) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Evaluate ``predict`` (maps (m, 2) points to (m,) scores) on an n×n grid over [lo, hi]².
 
     Returns ``(xx, yy, zz)``, each (n, n), ready for ``contourf``.
     """
-    if not callable(predict):
-        raise TypeError(f"predict must be callable, got {type(predict).__name__}")
-    if not isinstance(n, int) or n < 2:
-        raise ValueError(f"n must be an int >= 2, got {n!r}")
-    if not lo < hi:
-        raise ValueError(f"need lo < hi, got lo={lo}, hi={hi}")
+    checks.is_callable("predict", predict)
+    lo = checks.real("lo", lo)
+    hi = checks.real(f"hi (above lo = {lo})", hi, minimum=lo, low_open=True)
+    n = checks.integer("n", n, minimum=2)
     xs = np.linspace(lo, hi, n)
     xx, yy = np.meshgrid(xs, xs)
     points = np.column_stack([xx.ravel(), yy.ravel()])  # (n*n, 2)
-    zz = np.asarray(predict(points), dtype=float).reshape(n, n)
-    return xx, yy, zz
+    zz = checks.array(f"predict(points) (one score for each of the {n * n} points)",
+                      predict(points), ndim=(1, 2))
+    if zz.size != n * n:
+        raise ValueError(f"predict(points) must return {n * n} scores (one per point), got "
+                         f"shape {zz.shape}")
+    return xx, yy, zz.astype(np.float64, copy=False).reshape(n, n)
 
 
-def plot_decision_boundary(xx, yy, probs, X, y, ax=None, title: str = ""):
+def plot_decision_boundary(xx: ArrayLike, yy: ArrayLike, probs: ArrayLike, X: ArrayLike,
+                           y: ArrayLike, *, ax: Axes | None = None, title: str = "") -> Axes:
     """Shade P(class 1) over the plane, draw the 0.5 contour and the labelled points."""
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(3.2, 3.0))
-    X, y = np.asarray(X), np.asarray(y)
+    xx, yy = checks.array("xx", xx, ndim=2), checks.array("yy", yy, ndim=2)
+    probs = checks.array("probs", probs, ndim=2, minimum=0.0, maximum=1.0)
+    checks.same_shape(xx=xx, yy=yy, probs=probs)
+    X = checks.array("X", X, shape=(None, 2))
+    y = checks.array("y (labels 0 and 1, one per row of X)", y, shape=(len(X),), kind="int",
+                     minimum=0, maximum=1)
+    title = checks.text("title", title)
+    ax = _axes(ax, figsize=(3.2, 3.0))
     ax.contourf(xx, yy, probs, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6,
                 vmin=0, vmax=1)
     if probs.min() < 0.5 < probs.max():
@@ -49,14 +67,15 @@ def plot_decision_boundary(xx, yy, probs, X, y, ax=None, title: str = ""):
     return ax
 
 
-def plot_confusion_matrix(C, class_names=None, title: str = "Confusion matrix"):
+def plot_confusion_matrix(C: ArrayLike, class_names: Sequence[object] | None = None,
+                          title: str = "Confusion matrix") -> Figure:
     """Heat map of a confusion matrix with the count written in every non-empty cell."""
     import matplotlib.pyplot as plt
 
-    C = np.asarray(C)
-    if C.ndim != 2 or C.shape[0] != C.shape[1]:
-        raise ValueError(f"C must be a square matrix, got shape {C.shape}")
-    names = [str(i) for i in range(len(C))] if class_names is None else list(class_names)
+    C = checks.array("C (counts)", C, ndim=2, kind="int", minimum=0)
+    checks.same_length(**{"C's rows": C, "C's columns": C.T})
+    names = _labels("class_names", class_names, len(C))
+    title = checks.text("title", title)
     fig, ax = plt.subplots(figsize=(5.0, 4.4))
     im = ax.imshow(C, cmap="Blues")
     for i in range(len(C)):
@@ -72,18 +91,20 @@ def plot_confusion_matrix(C, class_names=None, title: str = "Confusion matrix"):
     return fig
 
 
-def plot_image_grid(images, titles=None, ncols: int = 10, cmap: str = "gray_r",
-                    suptitle: str = "", size: float = 0.9):
+def plot_image_grid(images: ArrayLike, titles: Sequence[str] | None = None, *, ncols: int = 10,
+                    cmap: str = "gray_r", suptitle: str = "", size: float = 0.9) -> Figure:
     """Show ``images`` (n, h, w) in a grid, one optional title per image."""
     import matplotlib.pyplot as plt
 
-    images = np.asarray(images)
-    if images.ndim != 3 or len(images) == 0:
-        raise ValueError(f"images must be a non-empty (n, h, w) array, got shape {images.shape}")
-    if titles is not None and len(titles) != len(images):
-        raise ValueError(f"got {len(titles)} titles for {len(images)} images")
+    images = checks.array("images (n, h, w)", images, ndim=3)
     n = len(images)
-    ncols = min(ncols, n)
+    if titles is not None:
+        titles = [checks.text(f"titles[{i}]", t) for i, t in
+                  enumerate(checks.sequence(f"titles (one per image: {n})", titles, length=n))]
+    ncols = min(checks.integer("ncols", ncols, minimum=1), n)
+    cmap = checks.choice("cmap", cmap, plt.colormaps())
+    suptitle = checks.text("suptitle", suptitle)
+    size = checks.real("size", size, minimum=0.0, low_open=True)
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.25) * nrows),
                              squeeze=False)
@@ -99,19 +120,20 @@ def plot_image_grid(images, titles=None, ncols: int = 10, cmap: str = "gray_r",
     return fig
 
 
-def plot_weight_images(W, image_shape, n: int | None = None, ncols: int = 8, title: str = ""):
+def plot_weight_images(W: ArrayLike, image_shape: Sequence[int], *, n: int | None = None,
+                       ncols: int = 8, title: str = "") -> Figure:
     """Show the first-layer weights ``W`` (fan_in, fan_out): each column as an image.
 
     A diverging colour map centred on 0 per unit: red pixels push the unit up, blue down.
     """
     import matplotlib.pyplot as plt
 
-    W = np.asarray(W)
-    if W.ndim != 2 or W.shape[0] != int(np.prod(image_shape)):
-        raise ValueError(f"W must be (fan_in={int(np.prod(image_shape))}, fan_out), got "
-                         f"shape {W.shape}")
-    n = W.shape[1] if n is None else min(n, W.shape[1])
-    ncols = min(ncols, n)
+    image_shape = checks.integers("image_shape", image_shape, minimum=1, min_length=1)
+    fan_in = int(np.prod(image_shape))
+    W = checks.array(f"W (fan_in={fan_in}, fan_out)", W, shape=(fan_in, None))
+    n = W.shape[1] if n is None else min(checks.integer("n", n, minimum=1), W.shape[1])
+    ncols = min(checks.integer("ncols", ncols, minimum=1), n)
+    title = checks.text("title", title)
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(0.9 * ncols, 0.9 * nrows + 0.3),
                              squeeze=False)
@@ -127,14 +149,19 @@ def plot_weight_images(W, image_shape, n: int | None = None, ncols: int = 8, tit
     return fig
 
 
-def plot_learning_curves(train_loss, val_loss, best_epoch: int | None = None,
-                         ylabel: str = "cross-entropy loss"):
+def plot_learning_curves(train_loss: ArrayLike, val_loss: ArrayLike,
+                         best_epoch: int | None = None, ylabel: str = "cross-entropy loss"
+                         ) -> Figure:
     """Training and validation loss per epoch (epochs from 1), best epoch marked."""
     import matplotlib.pyplot as plt
 
-    if len(train_loss) != len(val_loss) or len(train_loss) == 0:
-        raise ValueError(f"need equally long non-empty curves, got {len(train_loss)} and "
-                         f"{len(val_loss)}")
+    # the y axis is logarithmic: losses must be positive
+    train_loss = checks.array("train_loss", train_loss, ndim=1, minimum=0.0, low_open=True)
+    val_loss = checks.array("val_loss", val_loss, ndim=1, minimum=0.0, low_open=True)
+    checks.same_length(train_loss=train_loss, val_loss=val_loss)
+    if best_epoch is not None:
+        best_epoch = checks.integer("best_epoch", best_epoch, minimum=1, maximum=len(val_loss))
+    ylabel = checks.text("ylabel", ylabel)
     epochs = np.arange(1, len(train_loss) + 1)
     fig, ax = plt.subplots()
     ax.plot(epochs, train_loss, label="training")
@@ -147,15 +174,15 @@ def plot_learning_curves(train_loss, val_loss, best_epoch: int | None = None,
     return fig
 
 
-def plot_embedding(Z, y, ax=None, title: str = ""):
+def plot_embedding(Z: ArrayLike, y: ArrayLike, *, ax: Axes | None = None, title: str = ""
+                   ) -> Axes:
     """Scatter 2-D points ``Z`` (n, 2) coloured by integer class ``y``, one legend entry each."""
     import matplotlib.pyplot as plt
 
-    Z, y = np.asarray(Z), np.asarray(y)
-    if Z.ndim != 2 or Z.shape[1] != 2 or len(Z) != len(y):
-        raise ValueError(f"Z must be (n, 2) with n = len(y) = {len(y)}, got shape {Z.shape}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4.5, 4.0))
+    Z = checks.array("Z", Z, shape=(None, 2))
+    y = checks.array("y (class indices, one per row of Z)", y, shape=(len(Z),), kind="int")
+    title = checks.text("title", title)
+    ax = _axes(ax, figsize=(4.5, 4.0))
     cmap = plt.get_cmap("tab10")
     for c in np.unique(y):
         m = y == c

@@ -7,13 +7,19 @@ circle on the edge into the value it produced.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from lmvis import checks
 from lmvis.autograd import Value
+from lmvis.viz import _axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 def graph_layout(root: Value) -> dict[int, tuple[float, float]]:
     """Position (x, y) of every node, keyed by ``id(node)``: x = depth from the inputs."""
-    if not isinstance(root, Value):
-        raise TypeError(f"root must be an lmvis.autograd.Value, got {type(root).__name__}")
+    checks.instance("root", root, Value, "an lmvis.autograd.Value")
     order = root.topo_order()
     depth: dict[int, int] = {}
     for node in order:  # inputs come first, so parents' depths are known
@@ -29,20 +35,18 @@ def graph_layout(root: Value) -> dict[int, tuple[float, float]]:
     return pos
 
 
-def draw_graph(root: Value, ax=None, title: str | None = None):
+def draw_graph(root: Value, ax: Axes | None = None, title: str | None = None) -> Axes:
     """Draw ``root``'s graph on ``ax`` (a new figure if None) and return the Axes.
 
     Each box reads ``label | data | grad``; grads are whatever the last ``backward()`` left
     (0 before any backward pass).
     """
-    import matplotlib.pyplot as plt
-
     pos = graph_layout(root)
     order = root.topo_order()
-    if ax is None:
-        n_cols = 1 + max(x for x, _ in pos.values())
-        n_rows = max(sum(1 for p in pos.values() if p[0] == c) for c in range(int(n_cols)))
-        _, ax = plt.subplots(figsize=(2.6 * n_cols + 0.8, 1.0 * n_rows + 1.2))
+    title = None if title is None else checks.text("title", title)
+    n_cols = 1 + max(x for x, _ in pos.values())
+    n_rows = max(sum(1 for p in pos.values() if p[0] == c) for c in range(int(n_cols)))
+    ax = _axes(ax, figsize=(2.6 * n_cols + 0.8, 1.0 * n_rows + 1.2))
     sx = 2.6  # horizontal spacing in data units
     for node in order:
         x, y = pos[id(node)]

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from lmvis.datasets.milestones import MILESTONES
+from lmvis import checks
+from lmvis.datasets.milestones import MILESTONES, Milestone
+from lmvis.viz import _axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 _LABEL_OFFSETS = {  # (dx, dy) in points for the crowded 2017-2024 labels
     "Transformer (big)": (-6, 2), "GPT": (6, -4), "BERT-Large": (-6, 4),
@@ -13,15 +21,16 @@ _LABEL_OFFSETS = {  # (dx, dy) in points for the crowded 2017-2024 labels
     "AlexNet": (-6, 4), "ResNet-152": (6, -9), "GoogLeNet (Inception)": (-6, 2),
 }
 
-def plot_parameter_growth(milestones=MILESTONES, ax=None):
+def plot_parameter_growth(milestones: Sequence[Milestone] = MILESTONES, ax: Axes | None = None
+                          ) -> Axes:
     """Scatter of published parameter counts against year on a log scale, each point labelled."""
-    import matplotlib.pyplot as plt
-
-    sized = [m for m in milestones if m.params is not None]
+    items = checks.sequence("milestones", milestones)
+    for i, m in enumerate(items):
+        checks.instance(f"milestones[{i}]", m, Milestone, "an lmvis.datasets.milestones.Milestone")
+    sized = [m for m in items if m.params is not None]
     if not sized:
-        raise ValueError("no milestone with a parameter count to plot")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 5))
+        raise ValueError("milestones must include one with a parameter count to plot, got none")
+    ax = _axes(ax, figsize=(8, 5))
     years = np.array([m.year for m in sized])
     params = np.array([m.params for m in sized])
     ax.scatter(years, params, s=30, color="C0", zorder=3)
