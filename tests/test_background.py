@@ -1,5 +1,6 @@
 """Chapter 1: milestones, k-means, the bandit, and the rule-versus-model helpers."""
 
+import dataclasses
 import re
 import sys
 from pathlib import Path
@@ -100,6 +101,9 @@ def test_citation_texts_are_the_ones_the_book_prints():
     used = {m.cite for m in milestones.MILESTONES} | {
         m.params_cite for m in milestones.MILESTONES if m.params_cite}
     assert used == set(milestones.CITATION_TEXT)
+    unknown = dataclasses.replace(milestones.MILESTONES[0], cite="nobody2000")
+    with pytest.raises(ValueError, match="'nobody2000', which has no entry in CITATION_TEXT"):
+        milestones.source_markdown(unknown)
 
 
 def test_growth_per_year_compounds_back_to_the_endpoint():

@@ -179,6 +179,10 @@ def source_markdown(m: Milestone) -> str:
     the parameter count comes from another source, that source is named too.
     """
     m = checks.instance("m", m, Milestone, "a Milestone")
+    for key in (m.cite, m.params_cite):
+        if key is not None and key not in CITATION_TEXT:
+            raise ValueError(f"m cites {key!r}, which has no entry in CITATION_TEXT (add its "
+                             f"author-year text, as references.bib gives it)")
     text = f"[{CITATION_TEXT[m.cite]}](#{m.cite})"
     if m.params_cite is not None:
         text += f"; count from [{CITATION_TEXT[m.params_cite]}](#{m.params_cite})"
@@ -196,11 +200,11 @@ def markdown_table(milestones: Sequence[Milestone] = MILESTONES) -> str:
     for i, m in enumerate(checks.sequence("milestones", milestones)):
         m = checks.instance(f"milestones[{i}]", m, Milestone, "a Milestone")
         size = "" if m.params is None else format_count(m.params)
-        cells = [str(m.year), m.name, m.org, m.what, size, source_markdown(m)]
+        cells = [str(m.year), m.name, m.org, m.what, size]
         if any("|" in c for c in cells):
             raise ValueError(f"milestones[{i}] ({m.name}) must have no field with a '|', which "
                              f"would break the table")
-        rows.append("| " + " | ".join(cells) + " |")
+        rows.append("| " + " | ".join([*cells, source_markdown(m)]) + " |")
     return "\n".join(rows) + "\n"
 
 
