@@ -20,7 +20,6 @@ import time
 import numpy as np
 import torch
 import torch.nn.functional as F
-
 from lmvis.gpt import GPT, GPTConfig, TorchGPT
 from lmvis.pretrained import SETTINGS
 from lmvis.training import adamw_for

@@ -21,6 +21,9 @@ MORE_POSITIONAL = {
                                                        "(X, y), as decision_grid returns them",
     "lmvis.datasets.milestones.Milestone": "a row of the literal table MILESTONES, in its "
                                            "column order",
+    "lmvis.gpt.GPTConfig": "the five sizes of a GPT, GPTConfig(vocab_size, context, d_model, "
+                           "n_layers, n_heads), the interface other tools call; the rest are "
+                           "keyword-only",
 }
 
 CALLABLES = _public_callables()

@@ -138,3 +138,13 @@ def test_bad_configurations_and_inputs_raise_clear_errors():
         model(torch.zeros(1, 3))
     with pytest.raises(ValueError, match="max_new_tokens must be an integer >= 0"):
         model.generate([1], -1)
+
+
+def test_cached_generation_reads_the_same_logits_as_the_whole_window():
+    model = _model(GPTConfig(30, 8, 12, 2, 3))
+    idx = torch.randint(0, 30, (3, 5), generator=torch.Generator().manual_seed(0))
+    logits, cache = model._next_logits(idx[:, :3], None)
+    assert torch.allclose(logits, model(idx[:, :3])[0][:, -1], atol=1e-12, rtol=0)
+    logits, cache = model._next_logits(idx, cache)  # two new positions at once
+    assert torch.allclose(logits, model(idx)[0][:, -1], atol=1e-12, rtol=0)
+    assert [c.shape[1] for c in cache] == [5, 5]

@@ -1,4 +1,4 @@
-"""lmvis.ngram against counts written out by hand; lmvis.sampling against torch's softmax and topk."""
+"""lmvis.ngram against counts written out by hand; lmvis.sampling against torch's softmax."""
 
 import math
 from collections import Counter

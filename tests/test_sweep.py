@@ -13,6 +13,7 @@ same result as the valid call.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import inspect
 import math
@@ -42,27 +43,34 @@ from lmvis import (  # noqa: E402
     bandit,
     checks,
     crossval,
+    gpt,
     gradcheck,
     hand_rule,
     kmeans,
     landscapes,
     linear,
     losses,
+    memorisation,
     metrics,
     mlp,
+    ngram,
     notebook,
     optim,
     pca,
     preprocessing,
+    pretrained,
+    sampling,
     schedules,
+    tokenizers,
     training,
     transformer,
     widgets,
 )
 from lmvis import datasets as ds  # noqa: E402
-from lmvis.datasets import ames, digits, gates, milestones  # noqa: E402
+from lmvis.datasets import ames, digits, gates, milestones, poems  # noqa: E402
 from lmvis.viz import attention as viz_attention  # noqa: E402
 from lmvis.viz import classification as viz_classification  # noqa: E402
+from lmvis.viz import gpt as viz_gpt  # noqa: E402
 from lmvis.viz import graph as viz_graph  # noqa: E402
 from lmvis.viz import history as viz_history  # noqa: E402
 from lmvis.viz import landscapes as viz_landscapes  # noqa: E402
@@ -1001,6 +1009,338 @@ spec("lmvis.widgets.attention_view", kw_call(widgets.attention_view),
 import sweep_chapter10  # noqa: E402 - its entries, in a file of their own
 
 sweep_chapter10.register(spec, kw_call)
+
+# --- chapter 9: poems, tokens, n-grams, the GPT, its training, pictures and widget -----------
+POEM = "床前明月光，疑是地上霜。举头望明月，低头思故乡。"
+
+
+def poem_tok():
+    return tokenizers.CharTokenizer(list("，。\n春风明月山水"))  # 10 tokens with <unk>
+
+
+def gpt_config(**kw):
+    return gpt.GPTConfig(10, 8, 8, 1, 2, **kw)
+
+
+def tiny_gpt():
+    torch.default_generator.manual_seed(0)
+    return gpt.GPT(gpt_config()).double()
+
+
+def ids10(n=12, seed=0):
+    return torch.randint(0, 10, (n,), generator=torch.Generator().manual_seed(seed))
+
+
+GEN = Obj(optional=True, others=[np.random.default_rng(0)])
+CONFIG = Obj(others=[transformer.TransformerConfig()])
+TITLE = Text(optional=True)
+AX_OPT = Obj(optional=True, others=[np.zeros(2)])
+GPT_MODEL = Obj(others=[torch.nn.Linear(2, 2)])
+TOKENIZER = Obj(others=[{"a": 1}])
+
+spec("lmvis.datasets.poems.PoemSplit", kw_call(poems.PoemSplit),
+     lambda: {"train": ["a", "b"], "val": ["c"], "test": ["d"]},
+     {"train": Obj(others=[[3], "ab"]), "val": Obj(others=[[3], "ab"]),
+      "test": Obj(others=[[3], "ab"])}, goods=False)
+spec("lmvis.datasets.poems.form_counts", kw_call(poems.form_counts),
+     lambda: {"texts": [POEM, POEM[:11]]}, {"texts": Obj(others=[[3], "abc"])}, goods=False)
+spec("lmvis.datasets.poems.is_poem", kw_call(poems.is_poem), lambda: {"text": POEM},
+     {"text": Text()})
+spec("lmvis.datasets.poems.poem_lines", kw_call(poems.poem_lines), lambda: {"text": POEM},
+     {"text": Text()})
+spec("lmvis.datasets.poems.load_poems", kw_call(poems.load_poems),
+     lambda: {"expected_sha256": poems.POEMS_SHA256},
+     {"expected_sha256": Text(bad=["abc", "Z" * 64, poems.POEMS_SHA256.upper()])}, goods=False)
+spec("lmvis.datasets.poems.split_poems", kw_call(poems.split_poems),
+     lambda: {"poems": list("abcdefghij"), "val_fraction": 0.2, "test_fraction": 0.2,
+              "seed": 0},
+     {"poems": Obj(others=[[], ["a", 3], "abc"]), "val_fraction": Real(0.0, 1.0),
+      "test_fraction": Real(0.0, 1.0), "seed": Int(0)},
+     errors={"val_fraction:above maximum": ValueError, "test_fraction:above maximum": ValueError})
+WRITE = {"model": GPT_MODEL, "tokenizer": TOKENIZER, "n": Int(1),
+         "prompt": Text(bad=["春\n风", "春" * 49]), "temperature": Real(0.0, low_open=True),
+         "top_k": Int(1, optional=True), "generator": GEN}
+spec("lmvis.datasets.poems.write_poems", kw_call(poems.write_poems),
+     lambda: {"model": tiny_gpt(), "tokenizer": poem_tok(), "n": 2, "prompt": "春",
+              "temperature": 0.8, "top_k": 3, "generator": None},
+     WRITE, goods=False)
+
+# gpt
+spec("lmvis.gpt.GPTConfig", kw_call(gpt.GPTConfig),
+     lambda: {"vocab_size": 10, "context": 8, "d_model": 8, "n_layers": 1, "n_heads": 2,
+              "d_ff": 16, "tie_weights": True, "init_std": 0.02},
+     {"vocab_size": Int(1), "context": Int(1), "d_model": Int(1), "n_layers": Int(1),
+      "n_heads": Int(1, 8), "d_ff": Int(1, optional=True), "tie_weights": Flag(),
+      "init_std": Real(0.0, low_open=True)},
+     errors={"d_ff:None": "ok"}, reference=lambda kw: gpt.GPTConfig(**{**kw, "d_ff": 32}))
+spec("lmvis.gpt.gpt_param_count", kw_call(gpt.gpt_param_count),
+     lambda: {"config": gpt_config()}, {"config": CONFIG}, goods=False)
+spec("lmvis.gpt.PreLNBlock", kw_call(gpt.PreLNBlock),
+     lambda: {"d_model": 8, "n_heads": 2, "d_ff": 16},
+     {"d_model": Int(1), "n_heads": Int(1, 8), "d_ff": Int(1)})
+
+
+def block_forward(kw):
+    torch.default_generator.manual_seed(0)
+    return gpt.PreLNBlock(8, 2, 16).double()(**kw)
+
+
+spec("lmvis.gpt.PreLNBlock.forward", block_forward,
+     lambda: {"x": tensor(2, 3, 8), "mask": attention.causal_mask(3)},
+     {"x": Ten(cols=True), "mask": Ten(bools=True, shape="ok", optional=True)},
+     unswept={"self": "the module"}, reference=block_forward)
+spec("lmvis.gpt.GPT", kw_call(gpt.GPT), lambda: {"config": gpt_config()}, {"config": CONFIG},
+     goods=False)
+IDX = Ten(ints=True, lo=0, hi=9)
+for method in ("forward", "hidden"):
+    spec(f"lmvis.gpt.GPT.{method}", lambda kw, m=method: getattr(tiny_gpt(), m)(**kw),
+         lambda: {"idx": ids10(8).reshape(2, 4)}, {"idx": IDX}, unswept={"self": "the model"})
+spec("lmvis.gpt.GPT.reset_parameters",
+     lambda kw: (lambda m: (m.reset_parameters(**kw), m)[1])(tiny_gpt()),
+     lambda: {"generator": torch.Generator().manual_seed(1)}, {"generator": GEN},
+     unswept={"self": "the model"})
+
+
+def generate(kw):
+    return tiny_gpt().generate(**kw)
+
+
+def generate_ref(kw):  # the same prompt as a tensor, in the shape it was given
+    p = torch.as_tensor(kw["prompt"])
+    out = tiny_gpt().generate(**{**kw, "prompt": p.reshape(-1)})
+    return out.reshape(*p.shape[:-1], -1)
+
+
+spec("lmvis.gpt.GPT.generate", generate,
+     lambda: {"prompt": ids10(3), "max_new_tokens": 4, "temperature": 0.9, "top_k": 3,
+              "generator": None},  # torch's global generator, which the sweep seeds per call
+     {"prompt": IDX, "max_new_tokens": Int(0), "temperature": Real(0.0, low_open=True),
+      "top_k": Int(1, optional=True), "generator": GEN},
+     unswept={"self": "the model"}, reference=generate_ref,
+     errors={"prompt:list": "ok", "prompt:extra dimension": "ok"}, goods=False)
+spec("lmvis.gpt.TorchGPT", kw_call(gpt.TorchGPT), lambda: {"config": gpt_config()},
+     {"config": CONFIG}, goods=False)
+spec("lmvis.gpt.TorchGPT.forward", lambda kw: gpt.TorchGPT.from_gpt(tiny_gpt())(**kw),
+     lambda: {"idx": ids10(8).reshape(2, 4)}, {"idx": IDX}, unswept={"self": "the model"})
+spec("lmvis.gpt.TorchGPT.from_gpt", kw_call(gpt.TorchGPT.from_gpt),
+     lambda: {"gpt": tiny_gpt()}, {"gpt": GPT_MODEL}, unswept={"cls": "the class"}, goods=False)
+
+# memorisation, ngram, sampling, tokenizers
+spec("lmvis.memorisation.longest_shared_runs", kw_call(memorisation.longest_shared_runs),
+     lambda: {"texts": ["abcd", "xbc"], "corpus": "zabcz"},
+     {"texts": Obj(others=[[3], "abc"]), "corpus": Text(bad=[""])}, goods=False)
+spec("lmvis.ngram.NGram", kw_call(ngram.NGram),
+     lambda: {"order": 2, "vocab_size": 10, "alpha": 0.1},
+     {"order": Int(1, 2), "vocab_size": Int(1), "alpha": Real(0.0, low_open=True)})
+IDS = Arr(ints=True, lo=0, hi=9)
+spec("lmvis.ngram.NGram.fit", lambda kw: ngram.NGram(2, 10, 0.1).fit(**kw).counts,
+     lambda: {"ids": ids10().numpy()}, {"ids": IDS}, unswept={"self": "the model"})
+for method in ("log_probs", "nll", "perplexity"):
+    spec(f"lmvis.ngram.NGram.{method}",
+         lambda kw, m=method: getattr(ngram.NGram(2, 10, 0.1).fit(ids10().numpy()), m)(**kw),
+         lambda: {"ids": ids10(seed=1).numpy()}, {"ids": IDS}, unswept={"self": "the model"})
+spec("lmvis.ngram.NGram.generate",
+     lambda kw: ngram.NGram(2, 10, 0.1).fit(ids10().numpy()).generate(**kw),
+     lambda: {"start": 3, "n_tokens": 5, "generator": None, "stop": 2},
+     {"start": Int(0, 9), "n_tokens": Int(0), "generator": GEN, "stop": Int(0, 9, optional=True)},
+     unswept={"self": "the model"}, errors={"stop:None": "ok"},
+     reference=lambda kw: ngram.NGram(2, 10, 0.1).fit(ids10().numpy()).generate(
+         kw["start"], kw["n_tokens"], kw["generator"], kw["stop"]))
+
+
+def probs_ref(kw):  # softmax(logits / T) over the top_k, written with torch.topk and a scatter
+    z = kw["logits"].double() / kw["temperature"]
+    k = kw["top_k"] or z.shape[-1]
+    keep = torch.zeros_like(z, dtype=torch.bool).scatter(-1, torch.topk(z, min(k, z.shape[-1]),
+                                                                        -1).indices, True)
+    return F.softmax(z.masked_fill(~keep, -math.inf), -1)
+
+
+spec("lmvis.sampling.next_token_probs", kw_call(sampling.next_token_probs),
+     lambda: {"logits": tensor(2, 6), "temperature": 0.7, "top_k": 3},
+     {"logits": Ten(shape="ok"), "temperature": Real(0.0, low_open=True),
+      "top_k": Int(1, optional=True)},
+     reference=probs_ref, errors={"logits:fewer dimensions": "ok"}, tol=1e-12)
+
+
+def sample_ref(kw):  # inverse CDF row by row, with a fresh generator seeded as the valid one
+    p = kw["probs"].double()
+    u = torch.rand(p.shape[:-1] + (1,), generator=torch.Generator().manual_seed(0),
+                   dtype=torch.float64).reshape(-1).tolist()
+    rows = p.reshape(-1, p.shape[-1]).tolist()
+    out = [next(i for i, c in enumerate(np.cumsum(r)) if c > ui * sum(r)) for r, ui in
+           zip(rows, u, strict=True)]
+    return torch.tensor(out).reshape(p.shape[:-1])
+
+
+spec("lmvis.sampling.sample_next", kw_call(sampling.sample_next),
+     lambda: {"probs": weights(2, 5), "generator": torch.Generator().manual_seed(0)},
+     {"probs": Ten(shape="ok"), "generator": GEN}, reference=sample_ref,
+     errors={"probs:fewer dimensions": "ok"}, goods=False)
+spec("lmvis.tokenizers.CharTokenizer", lambda kw: tokenizers.CharTokenizer(**kw).tokens,
+     lambda: {"chars": list("山风，。"), "unk": True},
+     {"chars": Obj(others=[["ab"], ["a", "a"], [3], ["□"], "abc"]), "unk": Flag()})
+spec("lmvis.tokenizers.CharTokenizer.from_text",
+     lambda kw: tokenizers.CharTokenizer.from_text(**kw).tokens,
+     lambda: {"text": "山风山，。", "max_chars": 2, "unk": True},
+     {"text": Text(), "max_chars": Int(1, optional=True), "unk": Flag()},
+     unswept={"cls": "the class"})
+spec("lmvis.tokenizers.CharTokenizer.encode", lambda kw: poem_tok().encode(**kw),
+     lambda: {"text": "春风雪"}, {"text": Text()}, unswept={"self": "the tokenizer"})
+spec("lmvis.tokenizers.CharTokenizer.decode", lambda kw: poem_tok().decode(**kw),
+     lambda: {"ids": np.array([4, 5, 0])}, {"ids": Arr(ints=True, lo=0, hi=9, empty="ok")},
+     unswept={"self": "the tokenizer"},
+     reference=lambda kw: "".join(("□" if i == 0 else poem_tok().tokens[i]) for i in kw["ids"]))
+spec("lmvis.tokenizers.bpe_train", kw_call(tokenizers.bpe_train),
+     lambda: {"corpus": "low lower newest", "n_merges": 3},
+     {"corpus": Text(bad=["   "]), "n_merges": Int(0)})
+spec("lmvis.tokenizers.bpe_encode", kw_call(tokenizers.bpe_encode),
+     lambda: {"word": "lowest", "merges": [("l", "o"), ("lo", "w")]},
+     {"word": Text(bad=["", "two words"]), "merges": Obj(others=[[("a",)], [3], "ab"])})
+
+# training
+spec("lmvis.training.LMRun", kw_call(training.LMRun),
+     lambda: {"train_loss": [2.0, 1.5], "lr": [0.1, 0.1], "eval_steps": [2], "val_loss": [1.4],
+              "snapshots": {}},
+     {"train_loss": Ints(), "lr": Ints(), "eval_steps": Ints(0), "val_loss": Ints(),
+      "snapshots": Obj(others=[[1]])},
+     errors={f"{a}:float item": "ok" for a in ("train_loss", "lr", "val_loss")}
+     | {f"{a}:bool item": TypeError for a in ("train_loss", "lr", "val_loss")},
+     reference=ANY, goods=False)
+spec("lmvis.training.adamw_for", lambda kw: training.adamw_for(**kw).defaults,
+     lambda: {"model": tiny_gpt(), "lr": 0.01, "weight_decay": 0.1, "betas": (0.9, 0.99)},
+     {"model": Obj(others=[small_mlp()]), "lr": Real(0.0, low_open=True),
+      "weight_decay": Real(0.0), "betas": Obj(others=[(0.9,), (0.9, 1.5), "ab"])})
+spec("lmvis.training.lm_examples", kw_call(training.lm_examples),
+     lambda: {"sequences": [[1, 2, 3], [4, 5]], "length": 4, "pad": 0},
+     {"sequences": Obj(others=[[], [[1]], [[1, -2, 3]], "ab", [[1.5, 2]]]),
+      "length": Int(1), "pad": Int(0)})
+spec("lmvis.training.lm_loss", kw_call(training.lm_loss),
+     lambda: {"model": tiny_gpt(), "inputs": ids10(8).reshape(2, 4),
+              "targets": ids10(8, seed=1).reshape(2, 4), "batch_size": 1},
+     {"model": Obj(), "inputs": Ten(ints=True, lo=0, hi=9),
+      "targets": Ten(ints=True, lo=-100, hi=9), "batch_size": Int(1)})
+spec("lmvis.training.lm_windows", kw_call(training.lm_windows),
+     lambda: {"ids": ids10(20), "starts": torch.tensor([0, 5, 10]), "batch_size": 4,
+              "length": 6, "generator": torch.Generator().manual_seed(0)},
+     {"ids": Ten(ints=True), "starts": Ten(ints=True, lo=0, hi=13), "batch_size": Int(1),
+      "length": Int(1), "generator": GEN}, goods=False)
+spec("lmvis.training.quantize_",
+     lambda kw: training.quantize_(**kw),
+     lambda: {"parameters": [tensor(3)], "quantum": 2.0**-10},
+     {"parameters": Obj(others=[[torch.zeros(2, dtype=torch.long)], [np.zeros(2)], "ab"]),
+      "quantum": Real(0.0, low_open=True)}, goods=False)
+
+
+def lm_train(**kw):
+    return {"model": tiny_gpt(), "ids": ids10(40), "starts": torch.arange(0, 30, 3),
+            "steps": 3, "batch_size": 2, "length": 4, "lr": 0.01, "warmup": 1,
+            "min_lr_factor": 0.1, "weight_decay": 0.1, "grad_clip": 1.0, "seed": 0,
+            "quantum": 2.0**-20, "eval_fn": lambda m: 1.0, "eval_every": 1,
+            "snapshot_steps": (0, 2), "progress": False, "desc": "t", **kw}
+
+
+def lm_train_call(kw):  # a copy of the model each time: training changes it in place
+    model = kw["model"]
+    model = copy.deepcopy(model) if isinstance(model, torch.nn.Module) else model
+    return training.train_language_model(**{**kw, "model": model})
+
+
+spec("lmvis.training.train_language_model", lm_train_call, lm_train,
+     {"model": Obj(), "ids": Ten(ints=True), "starts": Ten(ints=True, lo=0, hi=35),
+      "steps": Int(1), "batch_size": Int(1), "length": Int(1), "lr": Real(0.0, low_open=True),
+      "warmup": Int(0, 2), "min_lr_factor": Real(0.0, 1.0), "weight_decay": Real(0.0),
+      "grad_clip": Real(0.0, low_open=True), "seed": Int(0),
+      "quantum": Real(0.0, low_open=True, optional=True), "eval_fn": Func(optional=True),
+      "eval_every": Int(0), "snapshot_steps": Ints(0), "progress": Flag(), "desc": Text()},
+     errors={"eval_fn:None": ValueError, "steps:below minimum": ValueError},
+     reference=lm_train_call, goods=False)
+
+# pretrained
+_PRETRAINED = []
+
+
+def pretrained_model():
+    if not _PRETRAINED:
+        _PRETRAINED.append(pretrained.load_tang_gpt())
+    return _PRETRAINED[0]
+
+
+spec("lmvis.pretrained.Pretrained", kw_call(pretrained.Pretrained),
+     lambda: {"model": tiny_gpt(), "chars": "山风", "settings": {}, "log": {}, "snapshots": {}},
+     {"model": GPT_MODEL, "chars": Text(), "settings": Obj(others=[[1]]),
+      "log": Obj(others=[[1]]), "snapshots": Obj(others=[[1]])}, goods=False)
+spec("lmvis.pretrained.Pretrained.model_at", lambda kw: pretrained_model().model_at(**kw),
+     lambda: {"step": 0}, {"step": Int(0)}, unswept={"self": "the checkpoint"},
+     errors={"step:integral float": TypeError}, goods=False)
+spec("lmvis.pretrained.load_tang_gpt", kw_call(pretrained.load_tang_gpt),
+     lambda: {"expected_sha256": pretrained.TANG_GPT_SHA256, "path": None},
+     {"expected_sha256": Text(bad=["abc", "Z" * 64, pretrained.TANG_GPT_SHA256.upper()]),
+      "path": Obj(optional=True, others=[b"/tmp"])},
+     errors={"path:str": RuntimeError}, goods=False)
+
+
+def save_ckpt(kw):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        return pretrained.save_checkpoint(f"{d}/ckpt.pt", **kw)
+
+
+def exact_gpt():  # float32 weights, held exactly in float64: what save_checkpoint stores
+    torch.default_generator.manual_seed(0)
+    return gpt.GPT(gpt_config()).double()
+
+
+spec("lmvis.pretrained.save_checkpoint", save_ckpt,
+     lambda: {"model": exact_gpt(), "chars": "山风", "settings": {}, "log": {},
+              "snapshots": {}},
+     {"model": GPT_MODEL, "chars": Text(), "settings": Obj(others=[[1]]),
+      "log": Obj(others=[[1]]), "snapshots": Obj(others=[[1]])},
+     unswept={"path": "where to write: any str or Path names a file"}, goods=False)
+
+# viz.gpt
+RUN = lambda: training.LMRun(train_loss=[3.0, 2.5, 2.0], eval_steps=[3], val_loss=[2.1])  # noqa: E731
+spec("lmvis.viz.gpt.plot_lm_curves", kw_call(viz_gpt.plot_lm_curves),
+     lambda: {"runs": {"a": RUN()}, "baselines": {"bigram": 2.5}, "ax": None, "smooth": 2,
+              "title": "t"},
+     {"runs": Obj(others=[{"a": 3}]), "baselines": Obj(others=[{"a": "x"}, {"a": math.nan}]),
+      "ax": AX_OPT, "smooth": Int(1), "title": TITLE}, reference=ANY, goods=False)
+spec("lmvis.viz.gpt.plot_char_attention", kw_call(viz_gpt.plot_char_attention),
+     lambda: {"layer_weights": [weights(2, 3, 3)], "chars": list("春风月"), "size": 1.0,
+              "title": "t"},
+     {"layer_weights": Obj(others=[[], [np.zeros((3, 4))], np.zeros((2, 3, 4)), "abc"]),
+      "chars": Obj(others=[["a"], "ab", [3, 4, 5]]), "size": Real(0.0, low_open=True),
+      "title": TITLE}, reference=ANY, goods=False)
+spec("lmvis.viz.gpt.plot_next_char_panels", kw_call(viz_gpt.plot_next_char_panels),
+     lambda: {"panels": [("step 0", np.full(4, 0.25))], "tokens": list("春风月□"), "top": 3,
+              "title": "t"},
+     {"panels": Obj(others=[[], [("a",)], [("a", np.zeros(3))]]),
+      "tokens": Obj(others=[[3, 4, 5, 6], "ab"]), "top": Int(1), "title": TITLE},
+     reference=ANY, goods=False)
+spec("lmvis.viz.gpt.plot_poem_grid", kw_call(viz_gpt.plot_poem_grid),
+     lambda: {"texts": [[POEM, POEM[:12]]], "row_labels": ["τ 1"], "col_labels": ["a", "b"],
+              "title": "t", "size": (1.0, 1.0)},
+     {"texts": Obj(others=[[["a"]], [["a", 3]], "ab"]), "row_labels": Obj(others=[[]]),
+      "col_labels": Obj(others=[[]]), "title": TITLE,
+      "size": Obj(others=[(1.0,), (0.0, 1.0), "ab"])}, reference=ANY, goods=False)
+spec("lmvis.viz.gpt.plot_run_lengths", kw_call(viz_gpt.plot_run_lengths),
+     lambda: {"groups": {"GPT": [3, 4], "test": [4, 9]}, "ax": None, "title": "t"},
+     {"groups": Obj(others=[{}, {"a": []}, {"a": [1.5]}, {"a": [-1]}]), "ax": AX_OPT,
+      "title": TITLE}, reference=ANY, goods=False)
+
+# widgets
+spec("lmvis.widgets.continue_poem", kw_call(widgets.continue_poem),
+     lambda: {"model": tiny_gpt(), "tokenizer": poem_tok(), "prompt": "春风", "temperature": 0.8,
+              "top_k": 3, "seed": 1},
+     {"model": GPT_MODEL, "tokenizer": TOKENIZER, "prompt": Text(),
+      "temperature": Real(finite=False, inf="ok"), "top_k": Int(), "seed": Int()},
+     reference=lambda kw: widgets.continue_poem(**{**kw, "temperature": float(np.clip(
+         kw["temperature"], *widgets.POEM_SLIDERS["temperature"]))}))
+spec("lmvis.widgets.poem_view", kw_call(widgets.poem_view),
+     lambda: {"model": tiny_gpt(), "tokenizer": poem_tok()},
+     {"model": GPT_MODEL, "tokenizer": TOKENIZER}, reference=ANY, goods=False)
+
 
 # ============================================================================================
 # The sweep

@@ -1,4 +1,4 @@
-"""lmvis.tokenizers: the character tokenizer's round trip and errors; BPE on a hand-worked example."""
+"""lmvis.tokenizers: the character tokenizer's round trip and errors; BPE by hand."""
 
 import pytest
 from hypothesis import given, settings

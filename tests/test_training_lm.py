@@ -33,7 +33,7 @@ def test_examples_pad_with_ignored_targets_and_reject_overlong_sequences():
     X, Y = lm_examples([[5, 6, 7], [1, 2, 3, 4, 9]], 4)
     assert X.tolist() == [[5, 6, 0, 0], [1, 2, 3, 4]]
     assert Y.tolist() == [[6, 7, -100, -100], [2, 3, 4, 9]]
-    with pytest.raises(ValueError, match="sequence 0 has 6 ids"):
+    with pytest.raises(ValueError, match=r"sequences\[0\] has 6 ids"):
         lm_examples([[1] * 6], 4)
 
 

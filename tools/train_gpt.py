@@ -6,14 +6,15 @@ The same data, vocabulary, model, settings (lmvis.pretrained.SETTINGS) and train
 * float64, with the weights rounded to a grid of 2⁻²⁰ before the first step and after every
   step (lmvis.training.quantize_), so the run is bit-identical on every CPU and thread count
   and the file's SHA-256 is the same wherever the script runs;
-* longer: full runs of 900, 1,800, 3,600 and 7,200 steps, each with its own warm-up and cosine
-  decay. Every run's validation curve goes into the file's log (the chapter's table of what a
-  longer run buys); the 7,200-step run's weights are saved, with snapshots of it at a few steps.
+* longer: full runs of 800 (the live run's length), 1,600, 3,200 and 6,400 steps, each with its
+  own warm-up and cosine decay. Every run's validation curve goes into the file's log (the
+  chapter's table of what a longer run buys); the longest run's weights are saved, with
+  snapshots of it at a few steps.
 
     .venv/bin/python tools/numerics.py -- .venv/bin/python tools/train_gpt.py
 
 Then put the printed SHA-256 into lmvis/pretrained.py (TANG_GPT_SHA256). Not run by make:
-about 30 minutes of one CPU core.
+about 20 minutes of one CPU core.
 """
 
 from __future__ import annotations
@@ -22,20 +23,20 @@ import time
 from pathlib import Path
 
 import torch
-
 from lmvis.datasets.poems import POEM_BREAK, load_poems, split_poems
 from lmvis.gpt import GPT, GPTConfig
 from lmvis.pretrained import SETTINGS, save_checkpoint, weights_path
 from lmvis.tokenizers import CharTokenizer
 from lmvis.training import lm_examples, lm_loss, train_language_model
 
-BUDGETS = (900, 1800, 3600, 7200)
-SNAPSHOTS = (0, 100, 300, 900, 2700)  # steps of the longest run kept in the file
+BUDGETS = (800, 1600, 3200, 6400)
+SNAPSHOTS = (0, 50, 150, 500, 1600)  # steps of the longest run kept in the file
 QUANTUM = 2.0**-20
-EVAL_EVERY = 300
+EVAL_EVERY = 200
 
 
-def main(out: Path = weights_path()) -> None:
+def main(out: Path | None = None) -> None:
+    out = weights_path() if out is None else out
     s = SETTINGS
     split = split_poems(load_poems())
     train_text = POEM_BREAK + POEM_BREAK.join(split.train) + POEM_BREAK
@@ -63,7 +64,8 @@ def main(out: Path = weights_path()) -> None:
         print(f"{steps} steps: validation loss {run.val_loss[-1]:.4f} nats/char, "
               f"{seconds / 60:.1f} min CPU", flush=True)
     chars = "".join(tok.tokens[1:])  # id 0 is <unk>
-    digest = save_checkpoint(out, model, chars=chars, settings=s, log=log, snapshots=run.snapshots)
+    digest = save_checkpoint(out, model, chars=chars, settings=s, log=log,
+                             snapshots=run.snapshots)
     print(f"{out}: {out.stat().st_size:,} bytes, SHA-256 {digest}")
 
 

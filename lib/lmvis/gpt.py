@@ -81,11 +81,26 @@ def gpt_param_count(config: GPTConfig) -> int:
     return sum(gpt_param_breakdown(config).values())
 
 
+def _check_ids(idx: torch.Tensor, c: GPTConfig, name: str) -> None:
+    """``idx`` must be a (batch, T) integer tensor of ids in the vocabulary, 1 <= T <= context."""
+    checks.tensor(name, idx, ndim=2, kind="int")
+    B, T = idx.shape
+    if B == 0 or not 1 <= T <= c.context:
+        raise ValueError(f"{name} must be (batch >= 1, 1 to context={c.context} positions), "
+                         f"got shape {tuple(idx.shape)}")
+    if idx.min() < 0 or idx.max() >= c.vocab_size:
+        raise ValueError(f"{name}: token ids must lie in [0, {c.vocab_size}), got "
+                         f"[{int(idx.min())}, {int(idx.max())}]")
+
+
 class PreLNBlock(nn.Module):
     """x ← x + MultiHead(LN₁(x), mask); x ← x + FFN(LN₂(x))."""
 
     def __init__(self, d_model: int, n_heads: int, d_ff: int):
         super().__init__()
+        d_model = checks.integer("d_model", d_model, minimum=1)
+        n_heads = checks.integer("n_heads", n_heads, minimum=1)
+        d_ff = checks.integer("d_ff", d_ff, minimum=1)
         self.norm1 = nn.LayerNorm(d_model)
         self.attn = MultiHeadAttention(d_model, n_heads)
         self.norm2 = nn.LayerNorm(d_model)
@@ -93,7 +108,9 @@ class PreLNBlock(nn.Module):
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None
                 ) -> tuple[torch.Tensor, torch.Tensor]:
-        """x (B, T, d_model), mask True = may attend -> (x (B, T, d_model), weights (B, h, T, T))."""
+        """x (B, T, d_model), mask True = may attend -> (x, weights (B, h, T, T))."""
+        d = self.attn.d_model
+        checks.tensor(f"x (batch, length, d_model={d})", x, shape=(None, None, d), finite=True)
         a, weights = self.attn(self.norm1(x), mask=mask)
         x = x + a  # the residual path is never normalised
         x = x + self.ffn(self.norm2(x))
@@ -143,15 +160,7 @@ class GPT(nn.Module):
                 m.weight.div_(math.sqrt(2 * self.config.n_layers))
 
     def _check_idx(self, idx: torch.Tensor, name: str = "idx") -> None:
-        c = self.config
-        checks.tensor(name, idx, ndim=2, kind="int")
-        B, T = idx.shape
-        if B == 0 or not 1 <= T <= c.context:
-            raise ValueError(f"{name} must be (batch >= 1, 1 to context={c.context} positions), "
-                             f"got shape {tuple(idx.shape)}")
-        if idx.min() < 0 or idx.max() >= c.vocab_size:
-            raise ValueError(f"{name}: token ids must lie in [0, {c.vocab_size}), got "
-                             f"[{int(idx.min())}, {int(idx.max())}]")
+        _check_ids(idx, self.config, name)
 
     def hidden(self, idx: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
         """idx (B, T) -> (final hidden states (B, T, d_model), [weights (B, h, T, T)] per layer)."""
@@ -210,15 +219,43 @@ class GPT(nn.Module):
         was_training = self.training
         self.eval()
         try:
+            cache = None
             for _ in range(max_new_tokens):
-                x, _ = self.hidden(idx[:, -self.config.context:])  # (B, T', d_model)
-                logits = self.head(x[:, -1])  # (B, V): only the last position is needed
+                if idx.shape[1] <= self.config.context:  # every position still in the window
+                    logits, cache = self._next_logits(idx, cache)
+                else:  # the window slides: positions change, so read the last `context` anew
+                    x, _ = self.hidden(idx[:, -self.config.context:])  # (B, context, d_model)
+                    logits = self.head(x[:, -1])
                 probs = next_token_probs(logits, temperature, top_k)  # (B, V) float64
                 nxt = sample_next(probs, generator)  # (B,)
                 idx = torch.cat([idx, nxt[:, None]], dim=1)
         finally:
             self.train(was_training)
         return idx[0] if flat else idx
+
+    def _next_logits(self, idx: torch.Tensor, cache: list[torch.Tensor] | None
+                     ) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """Logits for the token after ``idx`` (B, T), reading only the positions not in ``cache``.
+
+        A causal model's hidden states at earlier positions never change when tokens are added,
+        so each layer keeps the normalised inputs LN₁(x) of the positions it has seen; the new
+        positions attend to all of them (queries new, keys and values old and new). The same
+        numbers as :meth:`hidden` on the whole of ``idx``, for a fraction of the work (a real
+        system would cache the keys and values themselves).
+        """
+        seen = 0 if cache is None else cache[0].shape[1]
+        T = idx.shape[1]
+        x = self.tok(idx[:, seen:]) + self.pos.weight[seen:T]  # (B, T - seen, d_model)
+        mask = self.mask[seen:T, :T]  # the new queries see every key up to themselves
+        new_cache = []
+        for i, block in enumerate(self.blocks):
+            n = block.norm1(x)  # (B, T - seen, d_model)
+            keys = n if cache is None else torch.cat([cache[i], n], dim=1)  # (B, T, d_model)
+            a, _ = block.attn(n, keys, keys, mask=mask)
+            x = x + a
+            x = x + block.ffn(block.norm2(x))
+            new_cache.append(keys)
+        return self.head(self.norm(x[:, -1])), new_cache
 
 
 class TorchGPT(nn.Module):
@@ -247,10 +284,10 @@ class TorchGPT(nn.Module):
 
     def forward(self, idx: torch.Tensor) -> torch.Tensor:
         """idx (B, T) long -> logits (B, T, vocab_size)."""
-        checks.tensor("idx", idx, ndim=2, kind="int")
+        _check_ids(idx, self.config, "idx")
         T = idx.shape[1]
         x = self.tok(idx) + self.pos.weight[:T]
-        mask = nn.Transformer.generate_square_subsequent_mask(T, dtype=x.dtype)  # -inf above
+        mask = torch.full((T, T), float("-inf"), dtype=x.dtype).triu(1)  # -inf above the diagonal
         for block in self.blocks:
             x = block(x, src_mask=mask, is_causal=True)
         return self.head(self.norm(x))

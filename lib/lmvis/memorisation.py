@@ -10,7 +10,11 @@ then checked with an exact substring search, so a hash collision could not go un
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+
+from lmvis import checks
 
 __all__ = ["longest_shared_runs"]
 
@@ -21,15 +25,13 @@ def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
 
-def longest_shared_runs(texts, corpus: str) -> list[str]:
+def longest_shared_runs(texts: Sequence[str], corpus: str) -> list[str]:
     """For each text, its longest substring that occurs in ``corpus`` ('' if none; the first
     such substring when several are equally long). Texts are matched on their own: a run never
     spans two texts."""
-    if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
-        raise TypeError("texts must be a list of str")
-    if not isinstance(corpus, str) or not corpus:
+    texts = [checks.text(f"texts[{i}]", t) for i, t in enumerate(checks.sequence("texts", texts))]
+    if not checks.text("corpus", corpus):
         raise ValueError("corpus must be a non-empty str")
-    texts = list(texts)
     best = [""] * len(texts)
     if not any(texts):
         return best

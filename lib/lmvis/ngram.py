@@ -13,7 +13,6 @@ import math
 
 import numpy as np
 import torch
-
 from numpy.typing import ArrayLike
 
 from lmvis import checks
@@ -60,12 +59,14 @@ class NGram:
         return self.counts
 
     def probs(self) -> np.ndarray:
-        """Smoothed probabilities, float64: (V,) for a unigram, (V, V) rows P(· | a) for a bigram."""
+        """Smoothed probabilities, float64: (V,) for a unigram, (V, V) rows P(· | a) for a
+        bigram."""
         c = self._fitted() + self.alpha
         return c / c.sum(-1, keepdims=True)
 
     def log_probs(self, ids: ArrayLike) -> np.ndarray:
-        """log P(ids[t] | ids[t-1]) (bigram) or log P(ids[t]) (unigram) for t = 1, 2, ...: (n - 1,)."""
+        """log P(ids[t] | ids[t-1]) (bigram) or log P(ids[t]) (unigram) for t = 1, 2, ...:
+        shape (n - 1,)."""
         arr = _ids("ids", ids, self.vocab_size, 2)
         logp = np.log(self.probs())
         return logp[arr[1:]] if self.order == 1 else logp[arr[:-1], arr[1:]]

@@ -51,6 +51,14 @@ class Pretrained:
     log: dict  # the grid, and per run (by its number of steps) its validation curve
     snapshots: dict  # training step -> state_dict (float32 tensors) of the longest run
 
+    def __post_init__(self):
+        from lmvis.gpt import GPT
+
+        checks.instance("model", self.model, GPT)
+        checks.text("chars", self.chars)
+        for name in ("settings", "log", "snapshots"):
+            checks.instance(name, getattr(self, name), dict)
+
     def model_at(self, step: int) -> GPT:
         """The longest run's model as it was after ``step`` steps (float64, eval mode)."""
         step = checks.integer("step", step, minimum=0)
@@ -78,7 +86,7 @@ def save_checkpoint(path: str | Path, model: GPT, *, chars: str, settings: dict[
 
     from lmvis.gpt import GPT
 
-    checks.instance("path", path, str | Path)
+    checks.instance("path", path, (str, Path))
     checks.instance("model", model, GPT)
     chars = checks.text("chars", chars)
     for name, value in (("settings", settings), ("log", log), ("snapshots", snapshots)):
@@ -120,7 +128,7 @@ def load_tang_gpt(*, expected_sha256: str = TANG_GPT_SHA256, path: str | Path | 
 
     checks.text("expected_sha256 (64 lower-case hex digits)", expected_sha256,
                 pattern="[0-9a-f]{64}")
-    path = weights_path() if path is None else Path(checks.instance("path", path, str | Path))
+    path = weights_path() if path is None else Path(checks.instance("path", path, (str, Path)))
     if not path.is_file():
         raise RuntimeError(f"the checkpoint is missing: {path} (run tools/train_gpt.py)")
     digest = sha256_file(path)

@@ -199,11 +199,8 @@ def fit(
     _check_loader("val_loader", val_loader)
     max_epochs = checks.integer("max_epochs", max_epochs, minimum=1)
     patience = checks.integer("patience", patience, minimum=1)
-    min_lr_factor = checks.real("min_lr_factor", min_lr_factor, minimum=0, maximum=1)
     progress = checks.boolean("progress", progress)
     desc = checks.text("desc", desc)
-    if quantum is not None:
-        checks.real("quantum", quantum, minimum=0, low_open=True)
     device = _resolve_device(model, device)
     model.to(device)
 
@@ -416,7 +413,6 @@ def lm_windows(ids: torch.Tensor, starts: torch.Tensor, *, batch_size: int, leng
     """
     import torch
 
-
     checks.tensor("ids", ids, ndim=1, kind="int")
     checks.tensor("starts", starts, ndim=1, kind="int")
     batch_size = checks.integer("batch_size", batch_size, minimum=1)
@@ -441,7 +437,6 @@ def lm_examples(sequences: Iterable[Iterable[int]], length: int, pad: int = 0
     """
     import torch
 
-
     length = checks.integer("length", length, minimum=1)
     pad = checks.integer("pad", pad, minimum=0)
     sequences = [checks.integers(f"sequences[{i}]", s, minimum=0)
@@ -450,7 +445,7 @@ def lm_examples(sequences: Iterable[Iterable[int]], length: int, pad: int = 0
     targets = torch.full((len(sequences), length), -100, dtype=torch.long)
     for i, s in enumerate(sequences):
         if not 2 <= len(s) <= length + 1:
-            raise ValueError(f"sequence {i} has {len(s)} ids; each needs 2 to length + 1 = "
+            raise ValueError(f"sequences[{i}] has {len(s)} ids; each needs 2 to length + 1 = "
                              f"{length + 1}")
         inputs[i, :len(s) - 1] = torch.as_tensor(s[:-1])
         targets[i, :len(s) - 1] = torch.as_tensor(s[1:])
@@ -467,13 +462,21 @@ def lm_loss(model: torch.nn.Module, inputs: torch.Tensor, targets: torch.Tensor,
     import torch
     import torch.nn.functional as F
 
-
     checks.instance("model", model, torch.nn.Module)
     checks.tensor("inputs", inputs, ndim=2, kind="int")
     checks.tensor("targets", targets, ndim=2, kind="int")
     if inputs.shape != targets.shape:
         raise ValueError(f"inputs and targets must have one shape, got {tuple(inputs.shape)} "
                          f"and {tuple(targets.shape)}")
+    V = getattr(getattr(model, "config", None), "vocab_size", None)  # known for a GPT
+    if V is not None and inputs.numel():
+        if int(inputs.min()) < 0 or int(inputs.max()) >= V:
+            raise ValueError(f"inputs must hold token ids in [0, {V}), got "
+                             f"[{int(inputs.min())}, {int(inputs.max())}]")
+        scored = targets[targets != -100]
+        if scored.numel() and (int(scored.min()) < 0 or int(scored.max()) >= V):
+            raise ValueError(f"targets must hold token ids in [0, {V}) or -100 (ignored), got "
+                             f"[{int(targets.min())}, {int(targets.max())}]")
     batch_size = checks.integer("batch_size", batch_size, minimum=1)
     was_training = model.training
     model.eval()
@@ -506,7 +509,6 @@ def quantize_(parameters: Iterable[torch.Tensor], quantum: float) -> None:
 
     import torch
 
-
     quantum = checks.real("quantum", quantum, minimum=0, low_open=True)
     if math.frexp(quantum)[0] != 0.5:
         raise ValueError(f"quantum must be a power of two (e.g. 2**-20), got {quantum!r}")
@@ -528,6 +530,14 @@ class LMRun:
     eval_steps: list[int] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
     snapshots: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for name in ("train_loss", "lr", "val_loss"):
+            values = checks.sequence(name, getattr(self, name))
+            setattr(self, name, [checks.real(f"{name}[{i}]", v, finite=False)
+                                 for i, v in enumerate(values)])
+        self.eval_steps = list(checks.integers("eval_steps", self.eval_steps, minimum=0))
+        checks.instance("snapshots", self.snapshots, dict)
 
 
 def adamw_for(model: torch.nn.Module, lr: float, weight_decay: float = 0.1,

@@ -167,7 +167,6 @@ def continue_poem(model: torch.nn.Module, tokenizer: CharTokenizer, prompt: str 
     import torch
 
     from lmvis.datasets.poems import write_poems
-
     from lmvis.tokenizers import CharTokenizer
 
     checks.instance("tokenizer", tokenizer, CharTokenizer)
@@ -208,7 +207,8 @@ def poem_view(model: torch.nn.Module, tokenizer: CharTokenizer
     t_lo, t_hi = POEM_SLIDERS["temperature"]
     return widgets.interactive(
         show,
-        prompt=widgets.Text(value="", placeholder="the first characters, e.g. 春风", description="prompt"),
+        prompt=widgets.Text(value="", placeholder="the first characters, e.g. 春风",
+                            description="prompt"),
         temperature=widgets.FloatSlider(value=0.8, min=t_lo, max=t_hi, step=0.05),
         top_k=widgets.IntSlider(value=0, min=POEM_SLIDERS["top_k"][0], max=POEM_SLIDERS["top_k"][1],
                                 description="top_k (0=all)"),

@@ -1,8 +1,9 @@
 """Datasets the book uses, offline, each verified on load.
 
 One module per dataset: :mod:`~lmvis.datasets.ames` (house prices), :mod:`~lmvis.datasets.digits`
-(8×8 handwritten digits), :mod:`~lmvis.datasets.gates` (logic-gate truth tables) and
-:mod:`~lmvis.datasets.milestones` (landmark networks with their sources). Files shipped with
+(8×8 handwritten digits), :mod:`~lmvis.datasets.gates` (logic-gate truth tables),
+:mod:`~lmvis.datasets.milestones` (landmark networks with their sources) and
+:mod:`~lmvis.datasets.poems` (five-character Tang poems). Files shipped with
 the package are checked against a SHA-256 before they are read.
 """
 

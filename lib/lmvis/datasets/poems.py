@@ -81,6 +81,12 @@ class PoemSplit:
     val: list[str]
     test: list[str]
 
+    def __post_init__(self):
+        for name in ("train", "val", "test"):
+            part = [checks.text(f"{name}[{i}]", p)
+                    for i, p in enumerate(checks.sequence(name, getattr(self, name)))]
+            object.__setattr__(self, name, part)
+
 
 def split_poems(poems: Sequence[str], val_fraction: float = 0.05, test_fraction: float = 0.05,
                 seed: int = 0) -> PoemSplit:

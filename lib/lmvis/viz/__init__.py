@@ -4,7 +4,8 @@ or Axes (or an Animation), so the computations behind it are tested elsewhere.
 :mod:`~lmvis.viz.history` (parameter growth), :mod:`~lmvis.viz.graph` (computation graphs),
 :mod:`~lmvis.viz.landscapes` (loss surfaces and optimizer paths),
 :mod:`~lmvis.viz.classification` (boundaries, images, curves, confusion matrices, embeddings),
-:mod:`~lmvis.viz.attention` (attention heat maps).
+:mod:`~lmvis.viz.attention` (attention heat maps), :mod:`~lmvis.viz.gpt` (chapter 9's language
+models: learning curves, attention over characters, poems set as text).
 """
 
 from __future__ import annotations

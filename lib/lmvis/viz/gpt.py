@@ -40,10 +40,20 @@ def cjk_family() -> list[str]:
         from matplotlib import font_manager
 
         if not CJK_FONT.is_file():
-            raise RuntimeError(f"the Chinese font is missing from the installed package: {CJK_FONT}")
+            raise RuntimeError(f"the Chinese font is missing from the package: {CJK_FONT}")
         font_manager.fontManager.addfont(str(CJK_FONT))
         _registered.append(font_manager.FontProperties(fname=str(CJK_FONT)).get_name())
     return ["DejaVu Sans", _registered[0]]
+
+
+def _title(title: str | None) -> str | None:
+    return None if title is None else checks.text("title", title)
+
+
+def _ax(ax: Any) -> Any:
+    import matplotlib.axes
+
+    return None if ax is None else checks.instance("ax", ax, matplotlib.axes.Axes)
 
 
 def _array(x: Any, ndim: int, name: str) -> np.ndarray:
@@ -69,6 +79,7 @@ def plot_lm_curves(runs: dict[str, LMRun], baselines: dict[str, float], *,
         checks.instance(f"runs[{label!r}]", run, LMRun)
     baselines = {k: checks.real(f"baselines[{k!r}]", v) for k, v in baselines.items()}
     smooth = checks.integer("smooth", smooth, minimum=1)
+    title, ax = _title(title), _ax(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4.2))
     for i, (label, run) in enumerate(runs.items()):
@@ -106,6 +117,7 @@ def plot_char_attention(layer_weights: Sequence[Any], chars: Sequence[str], size
         raise ValueError(f"layer_weights must share one shape, got {[w.shape for w in layers]}")
     chars = [checks.text(f"chars[{i}]", c) for i, c in enumerate(checks.sequence("chars", chars))]
     size = checks.real("size", size, minimum=0, low_open=True)
+    title = _title(title)
     if len(chars) != T:
         raise ValueError(f"chars: {len(chars)} labels for {T} positions")
     family = cjk_family()
@@ -115,8 +127,11 @@ def plot_char_attention(layer_weights: Sequence[Any], chars: Sequence[str], size
         for h in range(n_heads):
             ax = axes[li, h]
             ax.imshow(w[h], vmin=0, vmax=1, cmap="viridis")
-            ax.set_xticks(range(T), chars, fontfamily=family, fontsize=5)
-            ax.set_yticks(range(T), chars, fontfamily=family, fontsize=5)
+            # characters along the outer edges only: the grid's panels share both axes
+            ax.set_xticks(range(T), chars if li == len(layers) - 1 else [""] * T,
+                          fontfamily=family, fontsize=5)
+            ax.set_yticks(range(T), chars if h == 0 else [""] * T, fontfamily=family,
+                          fontsize=5)
             ax.tick_params(length=0, pad=1)
             ax.grid(False)
             ax.set_title(f"layer {li}, head {h}", fontsize=9)
@@ -136,8 +151,10 @@ def plot_next_char_panels(panels: Sequence[tuple[str, Any]], tokens: Sequence[st
 
     panels = [checks.sequence(f"panels[{i}]", p, length=2) for i, p in
               enumerate(checks.sequence("panels", panels, min_length=1))]
-    tokens = [checks.text(f"tokens[{i}]", t) for i, t in enumerate(checks.sequence("tokens", tokens))]
+    tokens = [checks.text(f"tokens[{i}]", t)
+              for i, t in enumerate(checks.sequence("tokens", tokens))]
     top = checks.integer("top", top, minimum=1)
+    title = _title(title)
     family = cjk_family()
     fig, axes = plt.subplots(1, len(panels), figsize=(2.4 * len(panels), 2.8), sharey=True,
                              squeeze=False, constrained_layout=True)
@@ -179,6 +196,7 @@ def plot_poem_grid(texts: Sequence[Sequence[str]], row_labels: Sequence[str],
              for i, row in enumerate(checks.sequence("texts", texts, length=n_rows))]
     size = tuple(checks.real(f"size[{i}]", v, minimum=0, low_open=True)
                  for i, v in enumerate(checks.sequence("size", size, length=2)))
+    title = _title(title)
     family = cjk_family()
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(size[0] * n_cols, size[1] * n_rows),
                              squeeze=False, constrained_layout=True)
@@ -208,6 +226,7 @@ def plot_run_lengths(groups: dict[str, Sequence[int]], ax: matplotlib.axes.Axes 
               for k, v in groups.items()}
     if not groups:
         raise ValueError("groups must hold at least one group")
+    title, ax = _title(title), _ax(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 3.4))
     top = max((max(v) for v in groups.values() if len(v)), default=1)
