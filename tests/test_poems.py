@@ -93,7 +93,7 @@ def test_write_poems_cuts_at_the_first_poem_break():
         write_poems(_Echo(tok, "\n"), tok, 1, prompt="a\nb")
 
 
-def test_a_built_wheel_ships_the_poems_the_font_and_the_weights(tmp_path):
+def test_a_built_wheel_ships_every_file_of_the_package(tmp_path):
     src = tmp_path / "src"  # build from a copy, so the checkout gets no build/ folder
     src.mkdir()
     for name in ("pyproject.toml", "README.md"):
@@ -108,11 +108,10 @@ def test_a_built_wheel_ships_the_poems_the_font_and_the_weights(tmp_path):
                                               "HOME": str(tmp_path)})
     wheel, = out.glob("lmvis-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("lmvis/datasets/tang_wuyan/wuyan.txt",
-                   "lmvis/datasets/tang_wuyan/LICENSE-chinese-poetry",
-                   "lmvis/datasets/tang_wuyan/README.md",
-                   "lmvis/viz/fonts/NotoSansCJKsc-subset.otf",
-                   "lmvis/viz/fonts/LICENSE-OFL.txt",
-                   "lmvis/weights/tang_gpt.pt",
-                   "lmvis/datasets/poems.py", "lmvis/gpt.py"):
+    # every file of the package (data, licences, provenance notes, weights, fonts, code)
+    shipped = [p.relative_to(ROOT / "lib").as_posix() for p in (ROOT / "lib" / "lmvis").rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+    assert "lmvis/datasets/tang_wuyan/LICENSE-chinese-poetry" in shipped
+    assert "lmvis/datasets/ames_housing/ames.csv.gz" in shipped
+    for needed in shipped:
         assert needed in names, f"{needed} is not in the wheel"
