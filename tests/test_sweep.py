@@ -42,6 +42,7 @@ from lmvis import (  # noqa: E402
     autograd,
     bandit,
     checks,
+    crossval,
     gpt,
     gradcheck,
     hand_rule,
@@ -404,8 +405,49 @@ spec("lmvis.datasets.digits.shift_right", kw_call(digits.shift_right),
 spec("lmvis.datasets.digits.with_shifted_copies", kw_call(digits.with_shifted_copies),
      lambda: {"images": rng().random((2, 8, 8)), "labels": np.array([3, 5]), "shifts": (1, 2)},
      {"images": Arr(), "labels": Arr(ints=True, rows=True), "shifts": Ints(0)})
+def development_split():
+    r = rng()
+    return {"X_dev": r.random((6, 4)), "y_dev": labels6(2), "X_test": r.random((3, 4)),
+            "y_test": np.array([1, 0, 1]), "image_shape": (2, 2), "n_classes": 2}
+
+
+spec("lmvis.datasets.digits.DevelopmentSplit", kw_call(digits.DevelopmentSplit),
+     development_split,
+     {"X_dev": Arr(cols=True), "y_dev": Arr(ints=True, lo=0, hi=1, rows=True),
+      "X_test": Arr(cols=True), "y_test": Arr(ints=True, lo=0, hi=1, rows=True),
+      "image_shape": Ints(1, min_length=1), "n_classes": Int(1)},
+     errors={"n_classes:below minimum": ValueError}, goods=False)
+spec("lmvis.datasets.digits.DevelopmentSplit.images",
+     lambda kw: digits.DevelopmentSplit(**development_split()).images(**kw),
+     lambda: {"X": X24()[:, :1].repeat(4, 1)}, {"X": Arr(cols=True)},
+     unswept={"self": "the split"})
+spec("lmvis.datasets.digits.load_digits_development", kw_call(digits.load_digits_development),
+     lambda: {"test_fraction": 0.15, "seed": 0, "dtype": np.float64},
+     {"test_fraction": Real(0.0, 1.0, True, True), "seed": Int(0), "dtype": DTYPE}, goods=False)
 spec("lmvis.datasets.gates.gate_data", kw_call(gates.gate_data), lambda: {"name": "XOR"},
      {"name": Choice(gates.GATES)}, errors={"name:unknown name": ValueError})
+
+
+# --- cross-validation -------------------------------------------------------------------------
+def fold():
+    r = rng()
+    return {"X_train": r.random((6, 2)), "y_train": labels6(3), "X_val": r.random((3, 2)),
+            "y_val": np.array([0, 1, 2]), "n_classes": 3}
+
+
+spec("lmvis.crossval.Fold", kw_call(crossval.Fold), fold,
+     {"X_train": Arr(), "y_train": Arr(ints=True, lo=0, hi=2, rows=True),
+      "X_val": Arr(cols=True), "y_val": Arr(ints=True, lo=0, hi=2, rows=True),
+      "n_classes": Int(1)},
+     errors={"n_classes:below minimum": ValueError}, goods=False)
+spec("lmvis.crossval.stratified_folds", kw_call(crossval.stratified_folds),
+     lambda: {"y": np.arange(12) % 3, "k": 2, "seed": 0},
+     {"y": Arr(ints=True), "k": Int(2), "seed": Int(0)})
+spec("lmvis.crossval.kfold", kw_call(crossval.kfold),
+     lambda: {"X": rng().random((12, 2)), "y": np.arange(12) % 3, "k": 2, "seed": 0,
+              "n_classes": 3},
+     {"X": Arr(), "y": Arr(ints=True, lo=0, rows=True), "k": Int(2), "seed": Int(0),
+      "n_classes": Int(3, optional=True)})
 spec("lmvis.datasets.milestones.Milestone", kw_call(milestones.Milestone),
      lambda: {"year": 2020, "name": "GPT-3", "authors": "Brown et al.", "what": "in context",
               "params": 175e9, "cite": "brown2020language", "org": "OpenAI", "tokens": 300e9,

@@ -21,8 +21,39 @@ from lmvis import checks
 PIXEL_DTYPES = (np.float32, np.float64)
 
 
+class _Images:
+    """What every split of flattened images shares: the check of its parts, and reshaping.
+
+    A subclass is a frozen dataclass with ``X_<part>``, ``y_<part>`` for each of ``_PARTS``,
+    ``image_shape`` and ``n_classes``.
+    """
+
+    _PARTS: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        shape = checks.integers("image_shape", self.image_shape, minimum=1, min_length=1)
+        d = int(np.prod(shape))
+        n_classes = checks.integer("n_classes", self.n_classes, minimum=1)
+        for part in self._PARTS:
+            X = checks.array(f"X_{part}", getattr(self, f"X_{part}"), shape=(None, d))
+            checks.array(f"y_{part} (class indices)", getattr(self, f"y_{part}"),
+                         shape=(len(X),), kind="int", minimum=0, maximum=n_classes - 1)
+        object.__setattr__(self, "image_shape", shape)
+
+    @property
+    def n_features(self) -> int:
+        """Values per image, the number of columns of every ``X_*``."""
+        return int(np.prod(self.image_shape))
+
+    def images(self, X: ArrayLike) -> np.ndarray:
+        """Rows of ``X`` (n, d) reshaped to images (n, *image_shape)."""
+        X = checks.array(f"X (n, {self.n_features})", X, shape=(None, self.n_features),
+                         kind="numeric")
+        return X.reshape(len(X), *self.image_shape)
+
+
 @dataclass(frozen=True, kw_only=True)
-class ImageSplit:
+class ImageSplit(_Images):
     """Flattened images and integer labels for the three parts of one seeded split.
 
     ``X_*`` are float arrays (n, d) scaled to [0, 1], float64 unless asked otherwise; ``y_*``
@@ -39,26 +70,7 @@ class ImageSplit:
     image_shape: tuple[int, ...]
     n_classes: int
 
-    def __post_init__(self):
-        shape = checks.integers("image_shape", self.image_shape, minimum=1, min_length=1)
-        d = int(np.prod(shape))
-        n_classes = checks.integer("n_classes", self.n_classes, minimum=1)
-        for part in ("train", "val", "test"):
-            X = checks.array(f"X_{part}", getattr(self, f"X_{part}"), shape=(None, d))
-            checks.array(f"y_{part} (class indices)", getattr(self, f"y_{part}"),
-                         shape=(len(X),), kind="int", minimum=0, maximum=n_classes - 1)
-        object.__setattr__(self, "image_shape", shape)
-
-    @property
-    def n_features(self) -> int:
-        """Values per image, the number of columns of ``X_*``."""
-        return self.X_train.shape[1]
-
-    def images(self, X: ArrayLike) -> np.ndarray:
-        """Rows of ``X`` (n, d) reshaped to images (n, *image_shape)."""
-        X = checks.array(f"X (n, {self.n_features})", X, shape=(None, self.n_features),
-                         kind="numeric")
-        return X.reshape(len(X), *self.image_shape)
+    _PARTS = ("train", "val", "test")
 
 
 def _stratified_indices(y, fraction: float, rng) -> np.ndarray:
@@ -166,3 +178,44 @@ def with_shifted_copies(images: ArrayLike, labels: ArrayLike, shifts: Sequence[i
     xs = [images] + [shift_right(images, s) for s in shifts]
     return np.concatenate(xs), np.tile(labels, len(xs))
 
+
+
+# --- One test set set aside first, everything else for choosing (chapter 7) ---------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class DevelopmentSplit(_Images):
+    """Images with one stratified test set set aside before anything else is done.
+
+    ``X_dev``, ``y_dev`` (the development set) are all that model selection may use, e.g. cut
+    into folds by :func:`lmvis.crossval.kfold`; ``X_test``, ``y_test`` are read once, at the end.
+    """
+
+    X_dev: np.ndarray
+    y_dev: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    image_shape: tuple[int, ...]
+    n_classes: int
+
+    _PARTS = ("dev", "test")
+
+
+def load_digits_development(test_fraction: float = 0.15, seed: int = 0,
+                            dtype: DTypeLike = np.float64) -> DevelopmentSplit:
+    """The 8×8 digits with a stratified test set set aside first, pixels / 16.
+
+    The test set is the one :func:`load_digits_split` draws with the same ``test_fraction`` and
+    ``seed`` (it draws the test set first); its training and validation parts together are the
+    development set, in a seeded random order.
+    """
+    test_fraction = checks.real("test_fraction", test_fraction, minimum=0.0, maximum=1.0,
+                                low_open=True, high_open=True)
+    seed = checks.integer("seed", seed, minimum=0)
+    split = load_digits_split(val_fraction=(1 - test_fraction) / 2, test_fraction=test_fraction,
+                              seed=seed, dtype=dtype)
+    order = np.random.default_rng(seed).permutation(len(split.y_train) + len(split.y_val))
+    return DevelopmentSplit(X_dev=np.concatenate([split.X_train, split.X_val])[order],
+                            y_dev=np.concatenate([split.y_train, split.y_val])[order],
+                            X_test=split.X_test, y_test=split.y_test,
+                            image_shape=split.image_shape, n_classes=split.n_classes)
