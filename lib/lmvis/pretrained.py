@@ -33,7 +33,7 @@ SETTINGS = {
     "grad_clip": 1.0, "seed": 0, "init_seed": 0,
 }
 #: SHA-256 of ``weights/tang_gpt.pt`` as tools/train_gpt.py writes it.
-TANG_GPT_SHA256 = "62222a603e897719debc78ff7051e47c99bf8e5ac974a6cf13089b9f5570cb1f"
+TANG_GPT_SHA256 = "d431aa8bc7f6c43c8636662e7b1dc564af6ef3e46acd18726464f165689e0c03"
 
 
 def weights_path() -> Path:

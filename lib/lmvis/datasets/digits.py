@@ -21,8 +21,39 @@ from lmvis import checks
 PIXEL_DTYPES = (np.float32, np.float64)
 
 
+class _Images:
+    """What every split of flattened images shares: the check of its parts, and reshaping.
+
+    A subclass is a frozen dataclass with ``X_<part>``, ``y_<part>`` for each of ``_PARTS``,
+    ``image_shape`` and ``n_classes``.
+    """
+
+    _PARTS: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        shape = checks.integers("image_shape", self.image_shape, minimum=1, min_length=1)
+        d = int(np.prod(shape))
+        n_classes = checks.integer("n_classes", self.n_classes, minimum=1)
+        for part in self._PARTS:
+            X = checks.array(f"X_{part}", getattr(self, f"X_{part}"), shape=(None, d))
+            checks.array(f"y_{part} (class indices)", getattr(self, f"y_{part}"),
+                         shape=(len(X),), kind="int", minimum=0, maximum=n_classes - 1)
+        object.__setattr__(self, "image_shape", shape)
+
+    @property
+    def n_features(self) -> int:
+        """Values per image, the number of columns of every ``X_*``."""
+        return int(np.prod(self.image_shape))
+
+    def images(self, X: ArrayLike) -> np.ndarray:
+        """Rows of ``X`` (n, d) reshaped to images (n, *image_shape)."""
+        X = checks.array(f"X (n, {self.n_features})", X, shape=(None, self.n_features),
+                         kind="numeric")
+        return X.reshape(len(X), *self.image_shape)
+
+
 @dataclass(frozen=True, kw_only=True)
-class ImageSplit:
+class ImageSplit(_Images):
     """Flattened images and integer labels for the three parts of one seeded split.
 
     ``X_*`` are float arrays (n, d) scaled to [0, 1], float64 unless asked otherwise; ``y_*``
@@ -39,26 +70,7 @@ class ImageSplit:
     image_shape: tuple[int, ...]
     n_classes: int
 
-    def __post_init__(self):
-        shape = checks.integers("image_shape", self.image_shape, minimum=1, min_length=1)
-        d = int(np.prod(shape))
-        n_classes = checks.integer("n_classes", self.n_classes, minimum=1)
-        for part in ("train", "val", "test"):
-            X = checks.array(f"X_{part}", getattr(self, f"X_{part}"), shape=(None, d))
-            checks.array(f"y_{part} (class indices)", getattr(self, f"y_{part}"),
-                         shape=(len(X),), kind="int", minimum=0, maximum=n_classes - 1)
-        object.__setattr__(self, "image_shape", shape)
-
-    @property
-    def n_features(self) -> int:
-        """Values per image, the number of columns of ``X_*``."""
-        return self.X_train.shape[1]
-
-    def images(self, X: ArrayLike) -> np.ndarray:
-        """Rows of ``X`` (n, d) reshaped to images (n, *image_shape)."""
-        X = checks.array(f"X (n, {self.n_features})", X, shape=(None, self.n_features),
-                         kind="numeric")
-        return X.reshape(len(X), *self.image_shape)
+    _PARTS = ("train", "val", "test")
 
 
 def _stratified_indices(y, fraction: float, rng) -> np.ndarray:
@@ -172,7 +184,7 @@ def with_shifted_copies(images: ArrayLike, labels: ArrayLike, shifts: Sequence[i
 
 
 @dataclass(frozen=True, kw_only=True)
-class DevelopmentSplit:
+class DevelopmentSplit(_Images):
     """Images with one stratified test set set aside before anything else is done.
 
     ``X_dev``, ``y_dev`` (the development set) are all that model selection may use, e.g. cut
@@ -186,26 +198,7 @@ class DevelopmentSplit:
     image_shape: tuple[int, ...]
     n_classes: int
 
-    def __post_init__(self):
-        shape = checks.integers("image_shape", self.image_shape, minimum=1, min_length=1)
-        d = int(np.prod(shape))
-        n_classes = checks.integer("n_classes", self.n_classes, minimum=1)
-        for part in ("dev", "test"):
-            X = checks.array(f"X_{part}", getattr(self, f"X_{part}"), shape=(None, d))
-            checks.array(f"y_{part} (class indices)", getattr(self, f"y_{part}"),
-                         shape=(len(X),), kind="int", minimum=0, maximum=n_classes - 1)
-        object.__setattr__(self, "image_shape", shape)
-
-    @property
-    def n_features(self) -> int:
-        """Values per image, the number of columns of ``X_dev`` and ``X_test``."""
-        return self.X_dev.shape[1]
-
-    def images(self, X: ArrayLike) -> np.ndarray:
-        """Rows of ``X`` (n, d) reshaped to images (n, *image_shape)."""
-        X = checks.array(f"X (n, {self.n_features})", X, shape=(None, self.n_features),
-                         kind="numeric")
-        return X.reshape(len(X), *self.image_shape)
+    _PARTS = ("dev", "test")
 
 
 def load_digits_development(test_fraction: float = 0.15, seed: int = 0,
