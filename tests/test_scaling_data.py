@@ -48,7 +48,7 @@ def test_table_has_one_row_per_model(sweep):
 def test_a_wrong_checksum_is_refused():
     with pytest.raises(RuntimeError, match="checksum mismatch"):
         scaling.load_sweep(expected_sha256="0" * 64)
-    with pytest.raises(ValueError, match="expected_sha256 must be a str matching"):
+    with pytest.raises(ValueError, match=r"expected_sha256 \(64 .*\) must be a str matching"):
         scaling.load_sweep(expected_sha256="abc")
     with pytest.raises(ValueError, match="sweep run 0 lacks"):
         scaling.sweep_table({"runs": [{"d_model": 8}]})

@@ -30,11 +30,12 @@ from pathlib import Path
 
 import torch
 from lmvis import scale
-from lmvis.datasets.poems import POEM_BREAK, load_poems, split_poems
 from lmvis.gpt import GPT, GPTConfig
 from lmvis.pretrained import SETTINGS
-from lmvis.tokenizers import CharTokenizer
-from lmvis.training import lm_examples, lm_loss, train_language_model
+from lmvis.training import lm_loss, train_language_model
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from train_gpt import chapter9_data  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "lib" / "lmvis" / "datasets" / "scaling" / "sweep.json"
@@ -70,14 +71,7 @@ def _commit() -> str:
 def main(out: Path = OUT) -> None:
     s = SETTINGS
     torch.set_num_threads(1)
-    split = split_poems(load_poems())
-    train_text = POEM_BREAK + POEM_BREAK.join(split.train) + POEM_BREAK
-    tok = CharTokenizer.from_text(train_text, max_chars=s["max_chars"])
-    ids = torch.tensor(tok.encode(train_text))
-    brk = tok.encode(POEM_BREAK)[0]
-    starts = (ids[: -s["context"] - 1] == brk).nonzero()[:, 0]  # every poem's start
-    X_val, Y_val = lm_examples([tok.encode(POEM_BREAK + p + POEM_BREAK) for p in split.val],
-                               s["context"])
+    split, tok, ids, starts, X_val, Y_val = chapter9_data(s)
     tokens = STEPS * s["batch_size"] * s["context"]
     wall0 = time.perf_counter()
     runs = []

@@ -35,9 +35,11 @@ QUANTUM = 2.0**-20
 EVAL_EVERY = 200
 
 
-def main(out: Path | None = None) -> None:
-    out = weights_path() if out is None else out
-    s = SETTINGS
+def chapter9_data(s: dict = SETTINGS):
+    """Chapter 9's data, as its live run prepares it: the tokenizer of the training split, the
+    training stream of ids, the positions a training window may start at (every poem's start),
+    and the validation examples, with the split they come from. tools/scaling_sweep.py
+    uses it too."""
     split = split_poems(load_poems())
     train_text = POEM_BREAK + POEM_BREAK.join(split.train) + POEM_BREAK
     tok = CharTokenizer.from_text(train_text, max_chars=s["max_chars"])
@@ -46,6 +48,13 @@ def main(out: Path | None = None) -> None:
     starts = (ids[: -s["context"] - 1] == brk).nonzero()[:, 0]  # every poem's start
     X_val, Y_val = lm_examples([tok.encode(POEM_BREAK + p + POEM_BREAK) for p in split.val],
                                s["context"])
+    return split, tok, ids, starts, X_val, Y_val
+
+
+def main(out: Path | None = None) -> None:
+    out = weights_path() if out is None else out
+    s = SETTINGS
+    _, tok, ids, starts, X_val, Y_val = chapter9_data(s)
     config = GPTConfig(tok.vocab_size, s["context"], s["d_model"], s["n_layers"], s["n_heads"])
     log = {"quantum": QUANTUM, "eval_every": EVAL_EVERY, "runs": {}}
     for steps in BUDGETS:

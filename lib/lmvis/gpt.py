@@ -12,6 +12,7 @@ feed-forward network is :class:`lmvis.transformer.FeedForward` (ReLU; GPT-2 uses
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import KW_ONLY, dataclass
 
@@ -117,6 +118,20 @@ class PreLNBlock(nn.Module):
         return x, weights
 
 
+def _embeddings_blocks_head(model: nn.Module, config: GPTConfig, block) -> GPTConfig:
+    """Give ``model`` a GPT's layers, built in this order (which fixes the draws of torch's
+    initialisers): token and position embeddings, ``n_layers`` blocks made by
+    ``block(d_model, n_heads, d_ff)``, the final LayerNorm and the output layer."""
+    checks.instance("config", config, GPTConfig)
+    model.config = c = config
+    model.tok = nn.Embedding(c.vocab_size, c.d_model)
+    model.pos = nn.Embedding(c.context, c.d_model)
+    model.blocks = nn.ModuleList(block(c.d_model, c.n_heads, c.d_ff) for _ in range(c.n_layers))
+    model.norm = nn.LayerNorm(c.d_model)
+    model.head = nn.Linear(c.d_model, c.vocab_size, bias=False)
+    return c
+
+
 class GPT(nn.Module):
     """Next-token prediction: ``forward(idx)`` gives logits for every position of ``idx``.
 
@@ -127,15 +142,7 @@ class GPT(nn.Module):
 
     def __init__(self, config: GPTConfig):
         super().__init__()
-        checks.instance("config", config, GPTConfig)
-        self.config = c = config
-        self.tok = nn.Embedding(c.vocab_size, c.d_model)
-        self.pos = nn.Embedding(c.context, c.d_model)
-        self.blocks = nn.ModuleList(
-            PreLNBlock(c.d_model, c.n_heads, c.d_ff) for _ in range(c.n_layers)
-        )
-        self.norm = nn.LayerNorm(c.d_model)
-        self.head = nn.Linear(c.d_model, c.vocab_size, bias=False)
+        c = _embeddings_blocks_head(self, config, PreLNBlock)
         self.register_buffer("mask", causal_mask(c.context), persistent=False)
         self.reset_parameters()
         if c.tie_weights:
@@ -268,17 +275,9 @@ class TorchGPT(nn.Module):
 
     def __init__(self, config: GPTConfig):
         super().__init__()
-        checks.instance("config", config, GPTConfig)
-        self.config = c = config
-        self.tok = nn.Embedding(c.vocab_size, c.d_model)
-        self.pos = nn.Embedding(c.context, c.d_model)
-        self.blocks = nn.ModuleList(
-            nn.TransformerEncoderLayer(c.d_model, c.n_heads, c.d_ff, dropout=0.0,
-                                       activation="relu", batch_first=True, norm_first=True)
-            for _ in range(c.n_layers)
-        )
-        self.norm = nn.LayerNorm(c.d_model)
-        self.head = nn.Linear(c.d_model, c.vocab_size, bias=False)
+        c = _embeddings_blocks_head(self, config, functools.partial(
+            nn.TransformerEncoderLayer, dropout=0.0, activation="relu", batch_first=True,
+            norm_first=True))
         if c.tie_weights:
             self.head.weight = self.tok.weight
 

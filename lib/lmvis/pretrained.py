@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lmvis import checks
-from lmvis.datasets import sha256_file
+from lmvis.datasets import sha256_file, verified_file
 
 if TYPE_CHECKING:
     import torch
@@ -126,15 +126,8 @@ def load_tang_gpt(*, expected_sha256: str = TANG_GPT_SHA256, path: str | Path | 
 
     from lmvis.gpt import GPTConfig
 
-    checks.text("expected_sha256 (64 lower-case hex digits)", expected_sha256,
-                pattern="[0-9a-f]{64}")
     path = weights_path() if path is None else Path(checks.instance("path", path, (str, Path)))
-    if not path.is_file():
-        raise RuntimeError(f"the checkpoint is missing: {path} (run tools/train_gpt.py)")
-    digest = sha256_file(path)
-    if digest != expected_sha256:
-        raise RuntimeError(
-            f"checksum mismatch for {path}: expected SHA-256 {expected_sha256}, got {digest}")
+    verified_file(path, expected_sha256, missing_hint="the checkpoint; run tools/train_gpt.py")
     blob = torch.load(path, weights_only=True)
     config = GPTConfig(**blob["config"])
     return Pretrained(model=_model(config, blob["state_dict"]), chars=blob["chars"],

@@ -26,3 +26,24 @@ def sha256_file(path: str | os.PathLike) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def verified_file(path: str | os.PathLike, expected_sha256: str, *, missing_hint: str) -> Path:
+    """``path`` as a Path, once it exists and its SHA-256 is ``expected_sha256``.
+
+    The one check behind every shipped file the book reads (poems, the scaling sweep, chapter
+    9's weights): RuntimeError, with ``missing_hint`` saying where the file comes from, when it
+    is absent, and RuntimeError naming both digests when its bytes are not the expected ones.
+    """
+    checks.instance("path", path, str | os.PathLike, "a str or a path")
+    checks.text("expected_sha256 (64 lower-case hex digits)", expected_sha256,
+                pattern="[0-9a-f]{64}")
+    checks.text("missing_hint", missing_hint)
+    path = Path(path)
+    if not path.is_file():
+        raise RuntimeError(f"{path} is missing ({missing_hint})")
+    digest = sha256_file(path)
+    if digest != expected_sha256:
+        raise RuntimeError(
+            f"checksum mismatch for {path}: expected SHA-256 {expected_sha256}, got {digest}")
+    return path

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lmvis import checks
-from lmvis.datasets import sha256_file
+from lmvis.datasets import verified_file
 
 if TYPE_CHECKING:
     import torch
@@ -54,16 +54,8 @@ def load_poems(*, expected_sha256: str = POEMS_SHA256) -> list[str]:
 
     Raises RuntimeError when the file is missing, its checksum differs, or a line is not a poem.
     """
-    checks.text("expected_sha256 (64 lower-case hex digits)", expected_sha256,
-                pattern="[0-9a-f]{64}")
-    path = poems_path()
-    if not path.is_file():
-        raise RuntimeError(f"the poems file is missing from the installed package: {path}")
-    digest = sha256_file(path)
-    if digest != expected_sha256:
-        raise RuntimeError(
-            f"checksum mismatch for {path}: expected SHA-256 {expected_sha256}, got {digest}"
-        )
+    path = verified_file(poems_path(), expected_sha256,
+                         missing_hint="the poems file ships with the package; reinstall lmvis")
     poems = path.read_text(encoding="utf-8").split("\n")
     if poems and poems[-1] == "":
         poems.pop()  # the file ends with a newline

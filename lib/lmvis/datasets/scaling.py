@@ -13,8 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lmvis import checks
-from lmvis.datasets import sha256_file
+from lmvis.datasets import verified_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,14 +34,8 @@ def load_sweep(*, expected_sha256: str = SWEEP_SHA256) -> dict[str, Any]:
 
     Raises RuntimeError when the file is missing or its checksum is not ``expected_sha256``.
     """
-    checks.text("expected_sha256", expected_sha256, pattern="[0-9a-f]{64}")
-    path = sweep_path()
-    if not path.is_file():
-        raise RuntimeError(f"the sweep's results are missing: {path} (run tools/scaling_sweep.py)")
-    digest = sha256_file(path)
-    if digest != expected_sha256:
-        raise RuntimeError(
-            f"checksum mismatch for {path}: expected SHA-256 {expected_sha256}, got {digest}")
+    path = verified_file(sweep_path(), expected_sha256,
+                         missing_hint="the sweep's results; run tools/scaling_sweep.py")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
