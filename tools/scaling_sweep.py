@@ -30,12 +30,11 @@ from pathlib import Path
 
 import torch
 from lmvis import scale
-from lmvis.gpt import GPT, GPTConfig
+from lmvis.gpt import GPTConfig
 from lmvis.pretrained import SETTINGS
-from lmvis.training import lm_loss, train_language_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_gpt import chapter9_data  # noqa: E402
+from train_gpt import chapter9_data, seeded_gpt, train_like_chapter9  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "lib" / "lmvis" / "datasets" / "scaling" / "sweep.json"
@@ -77,15 +76,10 @@ def main(out: Path = OUT) -> None:
     runs = []
     for d_model, n_layers, n_heads in SIZES:
         config = GPTConfig(tok.vocab_size, s["context"], d_model, n_layers, n_heads)
-        torch.manual_seed(s["init_seed"])
-        model = GPT(config)
-        model.reset_parameters(torch.Generator().manual_seed(s["init_seed"]))
+        model = seeded_gpt(config, s)  # float32, as the chapter's live run
         cpu0 = time.process_time()
-        run = train_language_model(
-            model, ids, starts, steps=STEPS, batch_size=s["batch_size"], length=s["context"],
-            lr=s["lr"], warmup=s["warmup"], min_lr_factor=s["min_lr_factor"],
-            weight_decay=s["weight_decay"], grad_clip=s["grad_clip"], seed=s["seed"],
-            eval_fn=lambda m: lm_loss(m, X_val, Y_val), eval_every=EVAL_EVERY, progress=False)
+        run = train_like_chapter9(model, ids, starts, X_val, Y_val, steps=STEPS, s=s,
+                                  eval_every=EVAL_EVERY)
         cpu = time.process_time() - cpu0
         runs.append({
             "d_model": d_model, "n_layers": n_layers, "n_heads": n_heads,

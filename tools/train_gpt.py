@@ -51,6 +51,29 @@ def chapter9_data(s: dict = SETTINGS):
     return split, tok, ids, starts, X_val, Y_val
 
 
+def seeded_gpt(config: GPTConfig, s: dict = SETTINGS, dtype: torch.dtype = torch.float32) -> GPT:
+    """A GPT in ``dtype`` with chapter 9's initial weights: GPT-2's initialisation drawn from a
+    generator seeded with ``s["init_seed"]`` (torch's global seed set to it too)."""
+    torch.manual_seed(s["init_seed"])
+    model = GPT(config).to(dtype)
+    model.reset_parameters(torch.Generator().manual_seed(s["init_seed"]))
+    return model
+
+
+def train_like_chapter9(model: GPT, ids: torch.Tensor, starts: torch.Tensor,
+                        X_val: torch.Tensor, Y_val: torch.Tensor, *, steps: int,
+                        s: dict = SETTINGS, eval_every: int, **extra):
+    """train_language_model with chapter 9's settings ``s``, the validation loss recorded every
+    ``eval_every`` steps, and no progress bar; ``extra`` (quantum, snapshot_steps) is passed on.
+    tools/scaling_sweep.py uses it too."""
+    return train_language_model(
+        model, ids, starts, steps=steps, batch_size=s["batch_size"], length=s["context"],
+        lr=s["lr"], warmup=s["warmup"], min_lr_factor=s["min_lr_factor"],
+        weight_decay=s["weight_decay"], grad_clip=s["grad_clip"], seed=s["seed"],
+        eval_fn=lambda m: lm_loss(m, X_val, Y_val), eval_every=eval_every, progress=False,
+        **extra)
+
+
 def main(out: Path | None = None) -> None:
     out = weights_path() if out is None else out
     s = SETTINGS
@@ -58,16 +81,11 @@ def main(out: Path | None = None) -> None:
     config = GPTConfig(tok.vocab_size, s["context"], s["d_model"], s["n_layers"], s["n_heads"])
     log = {"quantum": QUANTUM, "eval_every": EVAL_EVERY, "runs": {}}
     for steps in BUDGETS:
-        torch.manual_seed(s["init_seed"])
-        model = GPT(config).double()
-        model.reset_parameters(torch.Generator().manual_seed(s["init_seed"]))
+        model = seeded_gpt(config, s, torch.float64)
         start = time.process_time()
-        run = train_language_model(
-            model, ids, starts, steps=steps, batch_size=s["batch_size"], length=s["context"],
-            lr=s["lr"], warmup=s["warmup"], min_lr_factor=s["min_lr_factor"],
-            weight_decay=s["weight_decay"], grad_clip=s["grad_clip"], seed=s["seed"],
-            quantum=QUANTUM, eval_fn=lambda m: lm_loss(m, X_val, Y_val), eval_every=EVAL_EVERY,
-            snapshot_steps=SNAPSHOTS if steps == BUDGETS[-1] else (), progress=False)
+        run = train_like_chapter9(
+            model, ids, starts, X_val, Y_val, steps=steps, s=s, eval_every=EVAL_EVERY,
+            quantum=QUANTUM, snapshot_steps=SNAPSHOTS if steps == BUDGETS[-1] else ())
         seconds = time.process_time() - start
         log["runs"][steps] = {"eval_steps": run.eval_steps, "val_loss": run.val_loss}
         print(f"{steps} steps: validation loss {run.val_loss[-1]:.4f} nats/char, "
