@@ -41,18 +41,18 @@ def test_a_wrong_checksum_is_refused():
         load_poems(expected_sha256="abc")
 
 
-def test_verified_file_names_what_is_wrong(tmp_path):
-    from lmvis.datasets import sha256_file, verified_file
+def test_verified_bytes_names_what_is_wrong(tmp_path):
+    from lmvis.datasets import sha256_file, verified_bytes
 
     f = tmp_path / "data.txt"
     f.write_bytes(b"poem")
     digest = sha256_file(f)
     assert digest == hashlib.sha256(b"poem").hexdigest()
-    assert verified_file(str(f), digest, missing_hint="hint") == f
+    assert verified_bytes(str(f), digest, missing_hint="hint") == b"poem"
     with pytest.raises(RuntimeError, match=f"expected SHA-256 {'0' * 64}, got {digest}"):
-        verified_file(f, "0" * 64, missing_hint="hint")
+        verified_bytes(f, "0" * 64, missing_hint="hint")
     with pytest.raises(RuntimeError, match=r"none\.txt is missing \(ships with lmvis\)"):
-        verified_file(tmp_path / "none.txt", digest, missing_hint="ships with lmvis")
+        verified_bytes(tmp_path / "none.txt", digest, missing_hint="ships with lmvis")
 
 
 def test_split_is_seeded_disjoint_by_text_and_complete(poems):

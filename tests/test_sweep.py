@@ -371,7 +371,7 @@ spec("lmvis.checks.tensor", kw_call(checks.tensor),
 # --- datasets ---------------------------------------------------------------------------------
 spec("lmvis.datasets.sha256_file", kw_call(ds.sha256_file), lambda: {"path": __file__},
      {"path": Obj(others=["/no/such/file", b"/tmp"])}, goods=False)
-spec("lmvis.datasets.verified_file", kw_call(ds.verified_file),
+spec("lmvis.datasets.verified_bytes", kw_call(ds.verified_bytes),
      lambda: {"path": __file__, "expected_sha256": ds.sha256_file(__file__), "missing_hint": "x"},
      {"path": Obj(others=[b"/tmp"]),
       "expected_sha256": Text(bad=["abc", "Z" * 64, "0" * 63]), "missing_hint": Text()},

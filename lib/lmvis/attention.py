@@ -105,8 +105,9 @@ class MultiHeadAttention(nn.Module):
         key = query if key is None else key
         value = key if value is None else value
         for name, t in (("query", query), ("key", key), ("value", value)):
-            checks.tensor(f"{name} (batch, length, d_model={self.d_model})", t,
-                          shape=(None, None, self.d_model), finite=True)
+            if name == "query" or (t is not query and (name == "key" or t is not key)):
+                checks.tensor(f"{name} (batch, length, d_model={self.d_model})", t,
+                              shape=(None, None, self.d_model), finite=True)  # once per tensor
         if key.shape[:2] != value.shape[:2] or key.shape[0] != query.shape[0]:
             raise ValueError(
                 f"batch sizes and key/value lengths must agree, got query {tuple(query.shape)}, "

@@ -115,14 +115,15 @@ def text(name: str, value: Any, *, pattern: str | None = None) -> str:
 def choice(name: str, value: Any, options: Iterable[str]) -> str:
     """``value`` if it is one of the string ``options``."""
     options = list(options)
+    if isinstance(value, str) and value in options:
+        return value  # the common case, on hot paths: no message is built
+
     listed = (str(options) if len(options) <= 12
               else f"{str(options[:12])[:-1]}, ... ({len(options)} in all)]")
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, one of {listed}, got {type(value).__name__} "
                         f"{_show(value)}")
-    if value not in options:
-        raise ValueError(f"{name} must be one of {listed}, got {value!r}")
-    return value
+    raise ValueError(f"{name} must be one of {listed}, got {value!r}")
 
 
 def instance(name: str, value: Any, types: type | tuple[type, ...], what: str | None = None

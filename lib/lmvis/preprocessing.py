@@ -69,10 +69,10 @@ class TabularPreprocessor:
                              f"it has {list(df.columns)[:5]}...")
 
     @staticmethod
-    def _numeric(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    def _numeric(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         """The numeric columns as float64, NaN for missing; ±inf is refused, naming the column."""
-        num = df[columns].astype(float).to_numpy()
-        bad = np.isinf(num).any(axis=0)
+        num = df[columns].astype(float)
+        bad = np.isinf(num.to_numpy()).any(axis=0)
         if bad.any():
             raise ValueError(f"df must have finite numeric values, got inf in the columns "
                              f"{[c for c, b in zip(columns, bad, strict=True) if b][:5]}")
@@ -91,8 +91,7 @@ class TabularPreprocessor:
             c for c in cols if is_numeric_dtype(df[c]) and not is_bool_dtype(df[c])
         ]
         self.categorical_ = [c for c in cols if c not in self.numeric_]
-        self._numeric(df, self.numeric_)  # refuses ±inf, naming the column
-        num = df[self.numeric_].astype(float)
+        num = self._numeric(df, self.numeric_)  # refuses ±inf, naming the column
         self.median_ = num.median().fillna(0.0).to_numpy()
         filled = num.fillna(dict(zip(self.numeric_, self.median_, strict=True))).to_numpy()
         self.mean_ = filled.mean(axis=0)
@@ -113,7 +112,7 @@ class TabularPreprocessor:
         if not self.fitted:
             raise ValueError("call fit(train_df) before transform")
         self._check_frame(df, self.numeric_ + self.categorical_)
-        num = self._numeric(df, self.numeric_)
+        num = self._numeric(df, self.numeric_).to_numpy()
         num = np.where(np.isnan(num), self.median_, num)
         blocks = [(num - self.mean_) / self.std_]  # (n, d_num)
         for c in self.categorical_:

@@ -10,12 +10,13 @@ SHA-256 has been checked.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lmvis import checks
-from lmvis.datasets import sha256_file, verified_file
+from lmvis.datasets import sha256_file, verified_bytes
 
 if TYPE_CHECKING:
     import torch
@@ -127,8 +128,9 @@ def load_tang_gpt(*, expected_sha256: str = TANG_GPT_SHA256, path: str | Path | 
     from lmvis.gpt import GPTConfig
 
     path = weights_path() if path is None else Path(checks.instance("path", path, (str, Path)))
-    verified_file(path, expected_sha256, missing_hint="the checkpoint; run tools/train_gpt.py")
-    blob = torch.load(path, weights_only=True)
+    data = verified_bytes(path, expected_sha256,
+                          missing_hint="the checkpoint; run tools/train_gpt.py")
+    blob = torch.load(io.BytesIO(data), weights_only=True)  # the bytes that were checked
     config = GPTConfig(**blob["config"])
     return Pretrained(model=_model(config, blob["state_dict"]), chars=blob["chars"],
                       settings=blob["settings"], log=blob["log"], snapshots=blob["snapshots"])

@@ -612,10 +612,11 @@ def train_language_model(model: torch.nn.Module, ids: torch.Tensor, starts: torc
 
     def keep(step: int) -> None:
         if step in snapshot_steps:
-            copies = {}  # a tied matrix stays one tensor in the copy
-            run.snapshots[step] = {
-                k: copies.setdefault(v.data_ptr(), v.detach().clone())
-                for k, v in model.state_dict().items()}
+            copies = {}  # a tied matrix stays one tensor in the copy, cloned once
+            for v in model.state_dict().values():
+                if v.data_ptr() not in copies:
+                    copies[v.data_ptr()] = v.detach().clone()
+            run.snapshots[step] = {k: copies[v.data_ptr()] for k, v in model.state_dict().items()}
 
     if quantum is not None:
         quantize_(model.parameters(), quantum)

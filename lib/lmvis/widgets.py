@@ -173,7 +173,8 @@ def continue_poem(model: torch.nn.Module, tokenizer: CharTokenizer, prompt: str 
     notes = []
     text = "".join(checks.text("prompt", prompt).split())
     if len(text) > 40:
-        text, _ = text[:40], notes.append("prompt cut to 40 characters")
+        text = text[:40]
+        notes.append("prompt cut to 40 characters")
     unknown = sorted({c for c in text if c not in tokenizer})
     if unknown:
         notes.append(f"not in the vocabulary, shown as □: {''.join(unknown)}")

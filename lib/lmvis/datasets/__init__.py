@@ -28,8 +28,8 @@ def sha256_file(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
-def verified_file(path: str | os.PathLike, expected_sha256: str, *, missing_hint: str) -> Path:
-    """``path`` as a Path, once it exists and its SHA-256 is ``expected_sha256``.
+def verified_bytes(path: str | os.PathLike, expected_sha256: str, *, missing_hint: str) -> bytes:
+    """The bytes of ``path``, read once, after checking that their SHA-256 is ``expected_sha256``.
 
     The one check behind every shipped file the book reads (poems, the scaling sweep, chapter
     9's weights): RuntimeError, with ``missing_hint`` saying where the file comes from, when it
@@ -42,8 +42,9 @@ def verified_file(path: str | os.PathLike, expected_sha256: str, *, missing_hint
     path = Path(path)
     if not path.is_file():
         raise RuntimeError(f"{path} is missing ({missing_hint})")
-    digest = sha256_file(path)
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
     if digest != expected_sha256:
         raise RuntimeError(
             f"checksum mismatch for {path}: expected SHA-256 {expected_sha256}, got {digest}")
-    return path
+    return data

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lmvis import checks
-from lmvis.datasets import verified_file
+from lmvis.datasets import verified_bytes
 
 if TYPE_CHECKING:
     import torch
@@ -54,9 +54,9 @@ def load_poems(*, expected_sha256: str = POEMS_SHA256) -> list[str]:
 
     Raises RuntimeError when the file is missing, its checksum differs, or a line is not a poem.
     """
-    path = verified_file(poems_path(), expected_sha256,
-                         missing_hint="the poems file ships with the package; reinstall lmvis")
-    poems = path.read_text(encoding="utf-8").split("\n")
+    data = verified_bytes(poems_path(), expected_sha256,
+                          missing_hint="the poems file ships with the package; reinstall lmvis")
+    poems = data.decode("utf-8").split("\n")  # the checked file has no \r
     if poems and poems[-1] == "":
         poems.pop()  # the file ends with a newline
     bad = [i for i, p in enumerate(poems) if not is_poem(p)]

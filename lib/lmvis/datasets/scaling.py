@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lmvis.datasets import verified_file
+from lmvis.datasets import verified_bytes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,9 +34,9 @@ def load_sweep(*, expected_sha256: str = SWEEP_SHA256) -> dict[str, Any]:
 
     Raises RuntimeError when the file is missing or its checksum is not ``expected_sha256``.
     """
-    path = verified_file(sweep_path(), expected_sha256,
-                         missing_hint="the sweep's results; run tools/scaling_sweep.py")
-    return json.loads(path.read_text(encoding="utf-8"))
+    data = verified_bytes(sweep_path(), expected_sha256,
+                          missing_hint="the sweep's results; run tools/scaling_sweep.py")
+    return json.loads(data)
 
 
 #: What every run of the sweep records (tools/scaling_sweep.py).

@@ -229,7 +229,7 @@ def plot_run_lengths(groups: dict[str, Sequence[int]], ax: matplotlib.axes.Axes 
     title, ax = _title(title), _ax(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 3.4))
-    top = max((max(v) for v in groups.values() if len(v)), default=1)
+    top = max(max(v) for v in groups.values())  # every group holds at least one length
     bins = np.arange(0, max(top, 1) + 2) - 0.5
     for i, (label, lengths) in enumerate(groups.items()):
         lengths = np.asarray(lengths)
