@@ -43,7 +43,7 @@ NAME = rf"[A-Za-z0-9 \-{CJK}]*[{CJK}][A-Za-z0-9 \-{CJK}]*"
 NAMED = re.compile(rf"[(（]\s*({NAME}?)\s*[)）]")
 BOLD = re.compile(rf"\*\*([^*]+?)\s*[(（]\s*({NAME}?)\s*[)）]\*\*")
 #: First words that keep their capital: names of people and models, and the book's usage.
-NAMES = {"Transformer", "He", "Xavier", "Leaky", "ReLU", "S", "Multinomial", "Hessian"}
+NAMES = {"Transformer", "He", "Xavier", "Leaky", "ReLU", "S", "Multinomial", "Hessian", "Nesterov"}
 
 
 def _squash(text: str) -> str:
