@@ -128,7 +128,8 @@ def test_each_row_links_to_where_the_book_shows_it(error):
 
 def test_a_row_without_a_link_or_with_a_dead_one_fails():
     labels = known_labels()
-    assert link_problems("chapter 4, the δ-recursion", labels) == ["no link to where the book shows it"]
+    assert link_problems("chapter 4, the δ-recursion", labels) == [
+        "no link to where the book shows it"]
     assert link_problems("{ref}`no-such-label`", labels) == ["no target named 'no-such-label'"]
     assert link_problems('[chapter 8, "No such section"](08_attention.ipynb)', labels) == [
         "08_attention.ipynb has no heading 'No such section'"]
