@@ -30,11 +30,12 @@ def processor() -> str:
 
 
 def commit() -> str:
-    """HEAD's hash, marked when tracked files have uncommitted changes."""
+    """HEAD's hash, marked when tracked files of the code (lib/, tools/) have uncommitted
+    changes; edits elsewhere (chapters, prose) cannot change a result."""
     def git(*args):
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
     head = git("rev-parse", "HEAD").strip()
-    dirty = bool(git("status", "--porcelain", "--untracked-files=no").strip())
+    dirty = bool(git("status", "--porcelain", "--untracked-files=no", "--", "lib", "tools").strip())
     return head + (" (with uncommitted changes)" if dirty else "")
 
 
