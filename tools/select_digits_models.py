@@ -93,7 +93,7 @@ def main(out: Path = OUT) -> None:
               f"(mean validation accuracy {scores[chosen].mean():.4f}, "
               f"{size[chosen]} parameters)")
 
-        def entry(c):
+        def entry(c, size=size, scores=scores):
             return {"hidden": list(c[0]), "lr": c[1], "weight_decay": c[2],
                     "params": size[c], "fold_accuracy": scores[c].tolist()}
 

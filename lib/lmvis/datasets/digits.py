@@ -211,7 +211,8 @@ def load_digits_development(test_fraction: float = 0.15, seed: int = TEST_SPLIT_
                             dtype: DTypeLike = np.float64) -> DevelopmentSplit:
     """The 8×8 digits with a stratified test set set aside first, pixels / 16.
 
-    ``seed`` defaults to :data:`TEST_SPLIT_SEED`, chapter 7's fresh test set. The test set is the one :func:`load_digits_split` draws with the same ``test_fraction`` and
+    ``seed`` defaults to :data:`TEST_SPLIT_SEED`, chapter 7's fresh test set. The test set is
+    the one :func:`load_digits_split` draws with the same ``test_fraction`` and
     ``seed`` (it draws the test set first); its training and validation parts together are the
     development set, in a seeded random order.
     """
