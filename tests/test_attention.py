@@ -165,3 +165,27 @@ def test_attention_row_clips_and_plots_return_figures():
     with pytest.raises(ValueError, match=r"key_tokens \(4 labels, .*\) must hold 4 items, got 3"):
         plot_attention(w[0, 0], key_tokens=list("abc"))
     plt.close("all")
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 4), st.integers(1, 5), st.integers(1, 4),
+       st.integers(0, 2**31 - 1))
+def test_split_heads_gives_each_head_its_columns_and_merge_heads_undoes_it(B, h, T, d_k, seed):
+    m = MultiHeadAttention(h * d_k, h)
+    x = torch.randn(B, T, h * d_k, generator=torch.Generator().manual_seed(seed))
+    heads = m.split_heads(x)
+    assert heads.shape == (B, h, T, d_k)
+    for i in range(h):  # head i is columns i*d_k .. (i+1)*d_k - 1, written out the slow way
+        assert torch.equal(heads[:, i], x[:, :, i * d_k:(i + 1) * d_k])
+    assert torch.equal(m.merge_heads(heads), x)
+    assert torch.equal(m.merge_heads(heads.transpose(2, 3).contiguous().transpose(2, 3)), x)
+
+
+def test_split_and_merge_heads_name_the_shape_they_expect():
+    m = MultiHeadAttention(8, 2)
+    with pytest.raises(ValueError, match="d_model=8"):
+        m.split_heads(torch.zeros(1, 3, 6))
+    with pytest.raises(ValueError, match="n_heads=2"):
+        m.merge_heads(torch.zeros(1, 3, 4, 4))
+    with pytest.raises(TypeError, match="torch.Tensor"):
+        m.split_heads(np.zeros((1, 3, 8)))

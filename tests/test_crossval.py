@@ -68,3 +68,13 @@ def test_development_set_is_everything_but_the_test_set_of_load_digits_split():
     assert rows(dev.X_dev) == rows(np.concatenate([split.X_train, split.X_val]))
     assert not rows(dev.X_dev) & rows(dev.X_test)
     assert dev.images(dev.X_test[:3]).shape == (3, 8, 8) and dev.n_features == 64
+
+
+def test_chapter_7s_test_split_is_the_fresh_seed_and_no_test_image_repeats_a_development_one():
+    from lmvis.datasets.digits import TEST_SPLIT_SEED, count_duplicates
+
+    fresh, old = load_digits_development(), load_digits_development(seed=0)
+    assert np.array_equal(fresh.X_test, load_digits_development(seed=TEST_SPLIT_SEED).X_test)
+    assert not np.array_equal(fresh.X_test, old.X_test)
+    assert count_duplicates(fresh.X_test, fresh.X_dev) == 0
+    assert count_duplicates(old.X_test, old.X_dev) == 0

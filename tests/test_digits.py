@@ -103,3 +103,15 @@ def test_bad_inputs_raise(X, y, shape, kw, match):
 def test_float_labels_are_refused_with_a_type_error():
     with pytest.raises(TypeError, match=r"y \(labels.*\) must hold integers, got dtype float64"):
         split_dataset(np.zeros((10, 4)), np.zeros(10), (2, 2))
+
+
+def test_count_duplicates_counts_rows_equal_to_some_reference_row():
+    from lmvis.datasets.digits import count_duplicates
+
+    ref = np.array([[0.0, 1.0], [2.0, 3.0], [2.0, 3.0]])
+    X = np.array([[2.0, 3.0], [0.0, 1.5], [0.0, 1.0], [2.0, 3.0]])
+    assert count_duplicates(X, ref) == 3  # each matching row counts once, however often in ref
+    assert count_duplicates(X.astype(np.float32), ref) == 3  # the same values in another dtype
+    assert count_duplicates(np.array([[7, 7]]), ref) == 0
+    with pytest.raises(ValueError, match="X_reference"):
+        count_duplicates(X, np.zeros((2, 3)))

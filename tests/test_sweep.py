@@ -67,7 +67,7 @@ from lmvis import (  # noqa: E402
     widgets,
 )
 from lmvis import datasets as ds  # noqa: E402
-from lmvis.datasets import ames, digits, gates, milestones, poems  # noqa: E402
+from lmvis.datasets import ames, digit_models, digits, gates, milestones, poems  # noqa: E402
 from lmvis.viz import attention as viz_attention  # noqa: E402
 from lmvis.viz import classification as viz_classification  # noqa: E402
 from lmvis.viz import gpt as viz_gpt  # noqa: E402
@@ -266,6 +266,16 @@ spec("lmvis.attention.MultiHeadAttention.forward", mha_forward,
       "value": Ten(cols=True, optional=True), "mask": Ten(bools=True, shape="ok", optional=True)},
      unswept={"self": "the module"},
      reference=lambda kw: mha_forward(kw), errors={"key:None": "ok", "value:None": "ok"})
+spec("lmvis.attention.MultiHeadAttention.split_heads",
+     lambda kw: attention.MultiHeadAttention(4, 2).split_heads(**kw),
+     lambda: {"x": tensor(2, 3, 4)}, {"x": Ten(cols=True)}, unswept={"self": "the module"},
+     reference=lambda kw: kw["x"].reshape(2, 3, 2, 2).transpose(1, 2),
+     errors={"x:nan": "ok", "x:inf": "ok"})
+spec("lmvis.attention.MultiHeadAttention.merge_heads",
+     lambda kw: attention.MultiHeadAttention(4, 2).merge_heads(**kw),
+     lambda: {"x": tensor(2, 2, 3, 2)}, {"x": Ten(cols=True)}, unswept={"self": "the module"},
+     reference=lambda kw: torch.cat([kw["x"][:, 0], kw["x"][:, 1]], dim=-1),
+     errors={"x:nan": "ok", "x:inf": "ok"})
 spec("lmvis.attention.MultiHeadAttention.from_torch",
      kw_call(attention.MultiHeadAttention.from_torch),
      lambda: {"m": torch.nn.MultiheadAttention(4, 2, batch_first=True)},
@@ -434,6 +444,19 @@ spec("lmvis.datasets.digits.DevelopmentSplit.images",
 spec("lmvis.datasets.digits.load_digits_development", kw_call(digits.load_digits_development),
      lambda: {"test_fraction": 0.15, "seed": 0, "dtype": np.float64},
      {"test_fraction": Real(0.0, 1.0, True, True), "seed": Int(0), "dtype": DTYPE}, goods=False)
+spec("lmvis.datasets.digits.count_duplicates", kw_call(digits.count_duplicates),
+     lambda: {"X": rng().random((3, 4)), "X_reference": rng().random((2, 4))},
+     {"X": Arr(), "X_reference": Arr(cols=True)})
+spec("lmvis.datasets.digit_models.load_selection", kw_call(digit_models.load_selection),
+     lambda: {"expected_sha256": digit_models.SELECTION_SHA256},
+     {"expected_sha256": Text(bad=["abc", "Z" * 64, digit_models.SELECTION_SHA256.upper()])},
+     goods=False)
+spec("lmvis.datasets.digit_models.chosen_setting", kw_call(digit_models.chosen_setting),
+     lambda: {"model": "MLP", "selection": digit_models.load_selection()},
+     {"model": Choice(digit_models.MODELS),
+      "selection": Obj(optional=True, others={"no models": {"models": {}},
+                                              "a list": [1, 2]})},
+     goods=False)
 spec("lmvis.datasets.gates.gate_data", kw_call(gates.gate_data), lambda: {"name": "XOR"},
      {"name": Choice(gates.GATES)}, errors={"name:unknown name": ValueError})
 

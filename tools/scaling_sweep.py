@@ -19,11 +19,7 @@ initialisation, one thread); float32 sums on another processor may differ in the
 
 from __future__ import annotations
 
-import datetime
 import json
-import os
-import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,6 +30,7 @@ from lmvis.gpt import GPTConfig
 from lmvis.pretrained import SETTINGS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from provenance import provenance  # noqa: E402
 from train_gpt import chapter9_data, seeded_gpt, train_like_chapter9  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,28 +42,6 @@ OUT = ROOT / "lib" / "lmvis" / "datasets" / "scaling" / "sweep.json"
 SIZES = ((8, 2, 2), (16, 2, 2), (24, 2, 2), (32, 2, 4), (48, 2, 4), (64, 2, 4))
 STEPS = 1000
 EVAL_EVERY = 200
-NUMERIC_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-               "ATEN_CPU_CAPABILITY", "MKL_CBWR", "ONEDNN_MAX_CPU_ISA", "PYTHONHASHSEED")
-
-
-def _processor() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _commit() -> str:
-    def git(*args):
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
-    head = git("rev-parse", "HEAD").strip()
-    dirty = bool(git("status", "--porcelain", "--untracked-files=no").strip())
-    return head + (" (with uncommitted changes)" if dirty else "")
-
-
 def main(out: Path = OUT) -> None:
     s = SETTINGS
     torch.set_num_threads(1)
@@ -99,15 +74,9 @@ def main(out: Path = OUT) -> None:
                      "dtype": "float32", "vocab_size": tok.vocab_size,
                      "val_poems": len(split.val), "val_targets": int((Y_val != -100).sum())},
         "runs": runs,
-        "provenance": {
-            "script": "tools/scaling_sweep.py", "commit": _commit(),
-            "date_utc": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M"),
-            "python": platform.python_version(), "torch": torch.__version__,
-            "processor": _processor(), "cpu_count": os.cpu_count(),
-            "numerics": {k: os.environ.get(k) for k in NUMERIC_ENV},
-            "cpu_seconds": round(sum(r["cpu_seconds"] for r in runs), 1),
-            "wall_seconds": round(time.perf_counter() - wall0, 1),
-        },
+        "provenance": provenance("tools/scaling_sweep.py",
+                                 cpu_seconds=sum(r["cpu_seconds"] for r in runs),
+                                 wall_seconds=time.perf_counter() - wall0),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -90,9 +90,21 @@ class MultiHeadAttention(nn.Module):
         self.W_v = nn.Linear(d_model, d_model, bias=bias)
         self.W_o = nn.Linear(d_model, d_model, bias=bias)
 
-    def _split(self, x):  # (B, T, d_model) -> (B, n_heads, T, d_k)
+    def split_heads(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, T, d_model) -> (B, n_heads, T, d_k): head i gets columns i·d_k to (i+1)·d_k − 1."""
+        x = checks.tensor(f"x (batch, length, d_model={self.d_model})", x,
+                          shape=(None, None, self.d_model))
         B, T, _ = x.shape
-        return x.view(B, T, self.n_heads, self.d_k).transpose(1, 2)
+        return x.reshape(B, T, self.n_heads, self.d_k).transpose(1, 2)  # (B, h, T, d_k)
+
+    def merge_heads(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, n_heads, T, d_k) -> (B, T, d_model): the heads concatenated, undoing split_heads."""
+        x = checks.tensor(f"x (batch, n_heads={self.n_heads}, length, d_k={self.d_k})", x,
+                          shape=(None, self.n_heads, None, self.d_k))
+        B, _, T, _ = x.shape
+        return x.transpose(1, 2).reshape(B, T, self.d_model)  # (B, T, h, d_k) -> (B, T, d_model)
+
+    _split = split_heads  # the old private name; chapter 10 still calls it (to be switched)
 
     def forward(self, query: torch.Tensor, key: torch.Tensor | None = None,
                 value: torch.Tensor | None = None, mask: torch.Tensor | None = None
@@ -113,13 +125,11 @@ class MultiHeadAttention(nn.Module):
                 f"batch sizes and key/value lengths must agree, got query {tuple(query.shape)}, "
                 f"key {tuple(key.shape)}, value {tuple(value.shape)}"
             )
-        q = self._split(self.W_q(query))  # (B, h, L, d_k)
-        k = self._split(self.W_k(key))  # (B, h, S, d_k)
-        v = self._split(self.W_v(value))  # (B, h, S, d_k)
+        q = self.split_heads(self.W_q(query))  # (B, h, L, d_k)
+        k = self.split_heads(self.W_k(key))  # (B, h, S, d_k)
+        v = self.split_heads(self.W_v(value))  # (B, h, S, d_k)
         out, weights = scaled_dot_product_attention(q, k, v, mask)  # (B, h, L, d_k), (B, h, L, S)
-        B, _, L, _ = out.shape
-        out = out.transpose(1, 2).reshape(B, L, self.d_model)  # concatenate the heads
-        return self.W_o(out), weights
+        return self.W_o(self.merge_heads(out)), weights  # heads concatenated: (B, L, d_model)
 
     @classmethod
     def from_torch(cls, m: nn.MultiheadAttention) -> MultiHeadAttention:

@@ -121,7 +121,7 @@ def decode_step(model: GPT, cache: Cache, token: torch.Tensor) -> tuple[torch.Te
         K = torch.cat([K, attn.W_k(h)], dim=1)  # (B, t + 1, d_model)
         V = torch.cat([V, attn.W_v(h)], dim=1)
         new_cache.append((K, V))
-        q, k, v = (attn._split(z) for z in (attn.W_q(h), K, V))  # (B, heads, ·, d_k)
+        q, k, v = (attn.split_heads(z) for z in (attn.W_q(h), K, V))  # (B, heads, ·, d_k)
         out, _ = scaled_dot_product_attention(q, k, v)  # (B, heads, 1, d_k)
         out = out.transpose(1, 2).reshape(x.shape)  # (B, 1, d_model): heads concatenated
         x = x + attn.W_o(out)
