@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import yaml
@@ -154,14 +155,23 @@ def test_no_raw_tex_is_left(pdf):
         assert raw not in text, f"raw TeX {raw!r} in the PDF's text"
 
 
-def test_every_figure_is_there(pdf):
-    """At least one image per figure of the book: every <img> of its pages (Mermaid is vector)."""
+def test_every_figure_is_there_at_its_own_resolution(pdf):
+    """At least one image per figure of the book (every <img> of its pages; Mermaid is vector),
+    and every figure file embedded with its own pixels, not resampled: as sharp as in the HTML."""
+    from PIL import Image
+
     site = require_site()
-    figures = sum(len(BeautifulSoup((site / page).read_text("utf-8"), "html.parser")
-                      .find("article").find_all("img")) for page in toc_pages())
-    listed = _run("pdfimages", "-list", str(pdf)).splitlines()[2:]
-    images = [row for row in listed if row.split()[2] == "image"]
-    assert figures > 40 and len(images) >= figures
+    images = [(page, img) for page in toc_pages() for img in
+              BeautifulSoup((site / page).read_text("utf-8"), "html.parser").article("img")]
+    listed = [row.split() for row in _run("pdfimages", "-list", str(pdf)).splitlines()[2:]]
+    embedded = [(int(row[3]), int(row[4])) for row in listed if row[2] == "image"]
+    assert len(images) > 40 and len(embedded) >= len(images)
+    files = {site / urljoin(page, img["src"]) for page, img in images
+             if "_images/" in img.get("src", "")}
+    assert len(files) > 40
+    for path in sorted(files):
+        with Image.open(path) as figure:
+            assert figure.size in embedded, f"{path.name} ({figure.size}) is not embedded as is"
 
 
 def test_links_reach_the_bibliography_and_other_chapters(reader):

@@ -185,7 +185,7 @@ def _head(site: Path, order: list[str]) -> str:
 
 
 def _heading_text(heading) -> str:
-    return " ".join(heading.get_text(" ", strip=True).split())
+    return " ".join(heading.get_text().split())
 
 
 def print_page(site: Path) -> tuple[str, dict]:
@@ -200,6 +200,8 @@ def print_page(site: Path) -> tuple[str, dict]:
     author = next((p.get_text(" ", strip=True) for p in root.select("footer p")
                    if p.get_text(strip=True).startswith("By ")), "")
     repository = root.select_one('a[href^="https://github.com/"]')
+    opening = root.find("article").find("p").get_text()
+    blurb = " ".join(opening.split(". ")[0].split()).removesuffix(".")
     chapters, toc = [], []
     for page, part in order:
         article = _soup(site / page).find("article")
@@ -226,8 +228,7 @@ def print_page(site: Path) -> tuple[str, dict]:
         '<section class="print-cover">'
         f'<p class="print-cover-title">{html.escape(title_main)}</p>'
         f'<p class="print-cover-title-zh">{html.escape(title_zh)}</p>'
-        '<p class="print-cover-blurb">How large neural models work, shown by letting you watch'
-        " them work</p>"
+        f'<p class="print-cover-blurb">{html.escape(blurb)}</p>'
         f'<p class="print-cover-author">{html.escape(author.removeprefix("By ").strip())}</p>'
         + (f'<p class="print-cover-source">The notebooks, the package and the HTML edition: '
            f'<a href="{repository["href"]}">{html.escape(repository["href"])}</a></p>'
