@@ -14,7 +14,7 @@ away"). In short:
    chapter, a citation to the bibliography) becomes a link inside that page, which Chromium
    prints as a link inside the PDF. Links to pages that are not in the book (the index, the
    sources) keep their text and lose their target. Navigation, sidebars, buttons, the
-   collapsed setup cell and the widgets' controls are not copied or are hidden (print.css).
+   collapsed setup cell and the widgets' controls are not copied or are hidden (book_pdf.css).
 2. **Rendered, then measured.** The page opens from disk in Chromium with the network cut
    (tests/browser.py, the browser tests' harness) at the width of the printed text; printing
    waits until MathJax has typeset every formula, Mermaid has drawn every diagram and every
@@ -46,9 +46,14 @@ import browser as headless  # noqa: E402
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # Skia's xref size off by a few: harmless
 PRINT_CSS = Path(__file__).with_name("book_pdf.css")
-#: Width of the printed text: A4 (210 mm) less the page margins of print.css (2 x 17 mm), in CSS px.
+#: Width of the printed text: A4 (210 mm) less the page margins of book_pdf.css (2 x 17 mm), in CSS px.
 TEXT_WIDTH_PX = round((210 - 2 * 17) / 25.4 * 96)
 RENDER_TIMEOUT_S = 180
+#: The print page's own words, by the edition's language (<html lang>); book_pdf.css has the rest.
+LABELS = {
+    "en": {"contents": "Contents", "source": "The notebooks, the package and the HTML edition:"},
+    "zh": {"contents": "目录", "source": "笔记本、代码包与网页版："},
+}
 
 # Everything the print page needs from a page's <head>: the theme's stylesheets, MathJax and its
 # configuration, Mermaid and sphinxcontrib-mermaid's script that draws the diagrams.
@@ -199,6 +204,8 @@ def print_page(site: Path) -> tuple[str, dict]:
     title = _heading_text(root.find("article").find("h1"))
     author = next((p.get_text(" ", strip=True) for p in root.select("footer p")
                    if p.get_text(strip=True).startswith("By ")), "")
+    language = root.html.get("lang", "en")
+    labels = LABELS["zh" if language.startswith("zh") else "en"]
     repository = root.select_one('a[href^="https://github.com/"]')
     opening = root.find("article").find("p").get_text()
     blurb = " ".join(opening.split(". ")[0].split()).removesuffix(".")
@@ -230,20 +237,20 @@ def print_page(site: Path) -> tuple[str, dict]:
         f'<p class="print-cover-title-zh">{html.escape(title_zh)}</p>'
         f'<p class="print-cover-blurb">{html.escape(blurb)}</p>'
         f'<p class="print-cover-author">{html.escape(author.removeprefix("By ").strip())}</p>'
-        + (f'<p class="print-cover-source">The notebooks, the package and the HTML edition: '
+        + (f'<p class="print-cover-source">{labels["source"]} '
            f'<a href="{repository["href"]}">{html.escape(repository["href"])}</a></p>'
            if repository else "")
         + "</section>"
     )
     document = f"""<!DOCTYPE html>
-<html lang="{root.html.get("lang", "en")}" data-theme="light" data-mode="light">
+<html lang="{language}" data-theme="light" data-mode="light">
 <head><meta charset="utf-8"><title>{html.escape(title)}</title>
 {_head(site, pages)}
 <link rel="stylesheet" href="{PRINT_CSS.as_uri()}">
 </head>
 <body class="print-book">
 {cover}
-<nav class="print-toc"><h1 id="print-contents">Contents</h1>
+<nav class="print-toc"><h1 id="print-contents">{labels["contents"]}</h1>
 {toc_html}
 </nav>
 {"".join(chapters)}
