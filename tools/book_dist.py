@@ -49,7 +49,7 @@ The book itself, in HTML and as a PDF: {repository}
 
 ## Install (once)
 
-Python 3.11 on Linux, macOS or Windows; no network is needed after the install.
+Python 3.11 (the book is tested on Linux); no network is needed after the install.
 
 ```bash
 python3.11 -m venv .venv

@@ -46,7 +46,7 @@ import browser as headless  # noqa: E402
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # Skia's xref size off by a few: harmless
 PRINT_CSS = Path(__file__).with_name("book_pdf.css")
-#: Width of the printed text: A4 (210 mm) less the page margins of book_pdf.css (2 x 17 mm), in CSS px.
+#: Width of the printed text, in CSS px: A4 (210 mm) less book_pdf.css's margins (2 x 17 mm).
 TEXT_WIDTH_PX = round((210 - 2 * 17) / 25.4 * 96)
 RENDER_TIMEOUT_S = 180
 #: The print page's own words, by the edition's language (<html lang>); book_pdf.css has the rest.
