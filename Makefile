@@ -10,6 +10,8 @@ PINNED    := $(BIN)/python tools/numerics.py --
 ALTERNATE := $(BIN)/python tools/numerics.py --alternate --
 # Sanitised, strict output comparison; warnings inside the notebook kernel are not pytest's business.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -o filterwarnings= -p no:cacheprovider
+# The book to take away: the PDF of `make pdf`, the archives of `make dist` (README: "Downloads").
+PDF    := _build/pdf/large-models-visualized.pdf
 
 # Other library versions: the declared lower bounds, and what Google Colab ships. Each target
 # builds its own environment from nothing (not .venv) and runs every chapter once, no comparison.
@@ -23,7 +25,7 @@ KERNEL := ipykernel==6.29.5 nbclient==0.10.2
 LAB_ENV := JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter
 
 .PHONY: help install test test-package test-notebooks test-portable test-oldest test-colab \
-	book test-html vendor execute portable colab lab lint clean
+	book test-html pdf dist vendor execute portable colab lab lint clean
 
 help:
 	@echo "make test     package tests, then every notebook under nbval (installs first)"
@@ -32,6 +34,8 @@ help:
 	@echo "make test-oldest  every chapter under the lower bounds of pyproject.toml (own venv)"
 	@echo "make test-colab   the setup cell's install on Colab's versions, then every chapter"
 	@echo "make test-html  the book's pages, and two chapters in JupyterLab, in headless Chromium"
+	@echo "make pdf      the book as one PDF, _build/pdf/, printed by headless Chromium from the HTML"
+	@echo "make dist     zips of the notebooks and of the HTML site into _build/dist/ (after make pdf)"
 	@echo "make vendor   re-vendor the pinned npm assets into _vendor/ (needs npm; rarely needed)"
 	@echo "make execute  re-execute every notebook in place, fresh kernel, top to bottom"
 	@echo "make portable rewrite chapters into the markup the book and JupyterLab both render"
@@ -83,6 +87,14 @@ book: $(STAMP)
 # Needs Debian's Chromium (apt-get install -y chromium); skipped with that hint where it is missing.
 test-html: book
 	$(BIN)/python -m pytest tests/test_html.py tests/test_lab.py -p no:cacheprovider
+
+# Both need Debian's Chromium (and Chinese fonts): apt-get install -y chromium fonts-noto-cjk.
+# Each edition is one call with its own HTML folder (the Chinese edition's, once it exists).
+pdf: book
+	$(BIN)/python tools/book_pdf.py _build/html $(PDF)
+
+dist: pdf
+	$(BIN)/python tools/book_dist.py _build/html chapters $(PDF) _build/dist
 
 vendor:
 	$(PYTHON) tools/vendor_assets.py

@@ -186,5 +186,5 @@ def test_sphinx_config_points_mathjax_at_the_served_copy():
     assert config["config"]["mathjax_path"] == (
         f"{offline_assets.STATIC_DIR}/mathjax/{offline_assets.MATHJAX_PARTS[0]}")
     assert config["config"]["html_search_language"] == "zh"
-    assert set(config["local_extensions"]) == {"offline_assets", "zh_search"}
+    assert set(config["local_extensions"]) == {"offline_assets", "zh_search", "downloads"}
 
