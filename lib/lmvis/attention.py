@@ -41,19 +41,33 @@ def scaled_dot_product_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tens
         )
     if not (q.dtype == k.dtype == v.dtype):
         raise TypeError(f"q, k, v must share a dtype, got {q.dtype}, {k.dtype}, {v.dtype}")
+    if mask is not None:
+        batch = torch.broadcast_shapes(q.shape[:-2], k.shape[:-2])
+        _check_mask(mask, torch.Size([*batch, q.shape[-2], k.shape[-2]]))
+    return _attention(q, k, v, mask)
+
+
+def _check_mask(mask: torch.Tensor, scores_shape: torch.Size) -> None:
+    """``mask`` must be boolean and broadcast to the scores' shape (..., L, S)."""
+    checks.tensor("mask (True = may attend)", mask, kind="bool")
+    try:
+        shape = torch.broadcast_shapes(mask.shape, scores_shape)
+    except RuntimeError:
+        shape = None
+    if shape != scores_shape:
+        raise ValueError(
+            f"mask of shape {tuple(mask.shape)} does not broadcast to the scores' shape "
+            f"(..., L, S) = {tuple(scores_shape)}"
+        )
+
+
+def _attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+               mask: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """:func:`scaled_dot_product_attention` on checked arguments: a layer checks its inputs
+    once, not its projections again on every call."""
     d_k = q.shape[-1]
     scores = q @ k.transpose(-2, -1) / math.sqrt(d_k)  # (..., L, S)
     if mask is not None:
-        checks.tensor("mask (True = may attend)", mask, kind="bool")
-        try:
-            shape = torch.broadcast_shapes(mask.shape, scores.shape)
-        except RuntimeError:
-            shape = None
-        if shape != scores.shape:
-            raise ValueError(
-                f"mask of shape {tuple(mask.shape)} does not broadcast to the scores' shape "
-                f"(..., L, S) = {tuple(scores.shape)}"
-            )
         scores = scores.masked_fill(~mask, float("-inf"))
     weights = torch.softmax(scores, dim=-1)  # (..., L, S); rows sum to 1
     if mask is not None:
@@ -113,10 +127,19 @@ class MultiHeadAttention(nn.Module):
                 f"batch sizes and key/value lengths must agree, got query {tuple(query.shape)}, "
                 f"key {tuple(key.shape)}, value {tuple(value.shape)}"
             )
-        q = self._split(self.W_q(query))  # (B, h, L, d_k)
-        k = self._split(self.W_k(key))  # (B, h, S, d_k)
-        v = self._split(self.W_v(value))  # (B, h, S, d_k)
-        out, weights = scaled_dot_product_attention(q, k, v, mask)  # (B, h, L, d_k), (B, h, L, S)
+        if mask is not None:
+            _check_mask(mask, torch.Size([query.shape[0], self.n_heads, query.shape[1],
+                                          key.shape[1]]))
+        return self._attend(self.W_q(query), self.W_k(key), self.W_v(value), mask)
+
+    def _attend(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+                mask: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """The heads' attention on projected, checked queries q (B, L, d_model) and keys and
+        values k, v (B, S, d_model), concatenated and projected by W_O: (output, weights).
+        :meth:`forward` and the KV caches (:mod:`lmvis.kvcache`, :meth:`lmvis.gpt.GPT.generate`)
+        share it."""
+        q, k, v = (self._split(z) for z in (q, k, v))  # (B, h, L or S, d_k)
+        out, weights = _attention(q, k, v, mask)  # (B, h, L, d_k), (B, h, L, S)
         B, _, L, _ = out.shape
         out = out.transpose(1, 2).reshape(B, L, self.d_model)  # concatenate the heads
         return self.W_o(out), weights

@@ -25,6 +25,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from lmvis import checks
+from lmvis.training import _next_token_loss
 
 if TYPE_CHECKING:
     import torch
@@ -190,15 +191,6 @@ def run_workers(fn: Callable[..., Any], *args: Any, world_size: int = 2,
 # --- The training steps the book runs -----------------------------------------------------
 
 
-def _lm_loss(model: torch.nn.Module, inputs: torch.Tensor, targets: torch.Tensor
-             ) -> torch.Tensor:
-    import torch.nn.functional as F
-
-    out = model(inputs)
-    logits = out[0] if isinstance(out, tuple) else out  # (B, T, V)
-    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
-
-
 def _check_batch(model: GPT, inputs: torch.Tensor, targets: torch.Tensor, world_size: int
                  ) -> int:
     """Everything a worker could trip over, checked here, before any process starts."""
@@ -207,13 +199,7 @@ def _check_batch(model: GPT, inputs: torch.Tensor, targets: torch.Tensor, world_
     checks.instance("model", model, GPT)
     V, C = model.config.vocab_size, model.config.context
     for name, ids in (("inputs", inputs), ("targets", targets)):
-        checks.tensor(name, ids, ndim=2, kind="int")
-        if ids.numel() == 0:
-            raise ValueError(f"{name} must hold at least one window, got shape "
-                             f"{tuple(ids.shape)}")
-        if int(ids.min()) < 0 or int(ids.max()) >= V:
-            raise ValueError(f"{name} must hold token ids in [0, {V}), got "
-                             f"[{int(ids.min())}, {int(ids.max())}]")
+        checks.token_ids(name, ids, V, ndim=2, nonempty=True)
     if inputs.shape != targets.shape:
         raise ValueError(f"inputs and targets must have one shape, got {tuple(inputs.shape)} "
                          f"and {tuple(targets.shape)}")
@@ -233,7 +219,7 @@ def full_batch_gradients(model: GPT, inputs: torch.Tensor, targets: torch.Tensor
     {parameter name: gradient}. The reference that data parallelism must reproduce."""
     _check_batch(model, inputs, targets, 1)
     model.zero_grad()
-    _lm_loss(model, inputs, targets).backward()
+    _next_token_loss(model, inputs, targets).backward()
     return {n: p.grad.detach().clone() for n, p in model.named_parameters()}
 
 
@@ -244,7 +230,8 @@ def _allreduce_step(rank: int, world_size: int, model: GPT, inputs: torch.Tensor
     shard = len(inputs) // world_size
     mine = slice(rank * shard, (rank + 1) * shard)  # this process's part of the batch
     model.zero_grad()
-    _lm_loss(model, inputs[mine], targets[mine]).backward()  # gradient of my shard's mean loss
+    # the gradient of my shard's mean loss
+    _next_token_loss(model, inputs[mine], targets[mine]).backward()
     grads = {}
     for name, p in model.named_parameters():
         g = p.grad.detach().clone()
@@ -275,7 +262,7 @@ def _ddp_step(rank: int, world_size: int, model: GPT, inputs: torch.Tensor,
     mine = slice(rank * shard, (rank + 1) * shard)
     ddp = DistributedDataParallel(model)  # broadcasts rank 0's weights, hooks the all-reduce
     ddp.zero_grad()
-    _lm_loss(ddp, inputs[mine], targets[mine]).backward()  # all-reduces during the backward pass
+    _next_token_loss(ddp, inputs[mine], targets[mine]).backward()  # all-reduces in the backward
     grads = {n: p.grad.detach().clone() for n, p in ddp.module.named_parameters()}
     torch.optim.SGD(ddp.parameters(), lr=lr).step()  # the same step on every replica
     weights = {n: p.detach().clone() for n, p in ddp.module.named_parameters()}
