@@ -88,9 +88,11 @@ def main(argv=None) -> float:
     same = all(result == first for result in results.values()) and bool(first[1])
     failed = sorted(cell for cell, outcome in first[1].items() if outcome != "passed")
     print(f"\nnbval over every notebook, median of {args.rounds} round(s):")
-    print(f"  serial   (one pytest process)       {serial:7.1f} s")
-    print(f"  parallel ({args.jobs} xdist workers, loadscope) {parallel:7.1f} s")
-    print(f"  ratio parallel / serial             {ratio:7.2f}  (goal: at most 0.6 on 2 cores)")
+    rows = [("serial (one pytest process)", f"{serial:7.1f} s"),
+            (f"parallel ({args.jobs} xdist workers, loadscope)", f"{parallel:7.1f} s"),
+            ("ratio parallel / serial", f"{ratio:7.2f}    (goal: at most 0.6 on 2 cores)")]
+    for label, value in rows:
+        print(f"  {label:<40}{value}")
     print(f"  same outcome for each of {len(first[1])} cells both ways: {'yes' if same else 'NO'}"
           + (f"; not passed: {failed}" if failed else ""))
     print(f"  {machine()}; {load()} at the end")

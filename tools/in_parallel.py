@@ -26,9 +26,10 @@ def cores() -> int:
 
 
 def jobs_and_paths(argv: list[str], usage: str) -> tuple[int, list[str]]:
-    """``[--jobs N] PATH ...`` from the command line; N defaults to the number of cores."""
+    """``[--jobs N] PATH ...`` from the command line; N defaults to the number of cores (0 or 1:
+    one at a time, as pytest-xdist's ``-n 0``)."""
     jobs = cores()
-    if argv[:1] == ["--jobs"] and len(argv) > 1 and argv[1].isdigit() and int(argv[1]) >= 1:
+    if argv[:1] == ["--jobs"] and len(argv) > 1 and argv[1].isdigit():
         jobs, argv = int(argv[1]), argv[2:]
     if not argv or argv[0].startswith("-"):
         raise SystemExit(usage)
