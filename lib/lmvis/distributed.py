@@ -25,7 +25,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from lmvis import checks
-from lmvis.training import _next_token_loss
+from lmvis.training import _next_token_loss as _lm_loss  # the name chapter 10 prints
 
 if TYPE_CHECKING:
     import torch
@@ -219,7 +219,7 @@ def full_batch_gradients(model: GPT, inputs: torch.Tensor, targets: torch.Tensor
     {parameter name: gradient}. The reference that data parallelism must reproduce."""
     _check_batch(model, inputs, targets, 1)
     model.zero_grad()
-    _next_token_loss(model, inputs, targets).backward()
+    _lm_loss(model, inputs, targets).backward()
     return {n: p.grad.detach().clone() for n, p in model.named_parameters()}
 
 
@@ -230,8 +230,7 @@ def _allreduce_step(rank: int, world_size: int, model: GPT, inputs: torch.Tensor
     shard = len(inputs) // world_size
     mine = slice(rank * shard, (rank + 1) * shard)  # this process's part of the batch
     model.zero_grad()
-    # the gradient of my shard's mean loss
-    _next_token_loss(model, inputs[mine], targets[mine]).backward()
+    _lm_loss(model, inputs[mine], targets[mine]).backward()  # gradient of my shard's mean loss
     grads = {}
     for name, p in model.named_parameters():
         g = p.grad.detach().clone()
@@ -262,7 +261,7 @@ def _ddp_step(rank: int, world_size: int, model: GPT, inputs: torch.Tensor,
     mine = slice(rank * shard, (rank + 1) * shard)
     ddp = DistributedDataParallel(model)  # broadcasts rank 0's weights, hooks the all-reduce
     ddp.zero_grad()
-    _next_token_loss(ddp, inputs[mine], targets[mine]).backward()  # all-reduces in the backward
+    _lm_loss(ddp, inputs[mine], targets[mine]).backward()  # all-reduces during the backward pass
     grads = {n: p.grad.detach().clone() for n, p in ddp.module.named_parameters()}
     torch.optim.SGD(ddp.parameters(), lr=lr).step()  # the same step on every replica
     weights = {n: p.detach().clone() for n, p in ddp.module.named_parameters()}

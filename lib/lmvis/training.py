@@ -316,12 +316,6 @@ def train_epoch_numpy(net: MLP, loss_fn: Callable, optimizer: Optimizer, X: Arra
     on ``net.parameters()``. Returns the epoch's mean training loss.
     """
     X, y = _check_numpy_training(net, loss_fn, optimizer, X, y, batch_size, rng)
-    return _train_epoch(net, loss_fn, optimizer, X, y, batch_size, rng)
-
-
-def _train_epoch(net: MLP, loss_fn: Callable, optimizer: Optimizer, X: np.ndarray,
-                 y: np.ndarray, batch_size: int, rng: np.random.Generator) -> float:
-    """:func:`train_epoch_numpy` on checked arguments (:func:`fit_numpy` checks them once)."""
     order = rng.permutation(len(X))  # a new shuffle every epoch
     total = 0.0
     for start in range(0, len(X), batch_size):
@@ -368,7 +362,8 @@ def fit_numpy(
     best = [p.copy() for p in params]
     bar = _progress(range(1, max_epochs + 1), desc="epochs", disable=not progress)
     for _epoch in bar:
-        train_loss = _train_epoch(net, loss_fn, optimizer, X_train, y_train, batch_size, rng)
+        train_loss = train_epoch_numpy(net, loss_fn, optimizer, X_train, y_train,
+                                       batch_size=batch_size, rng=rng)
         val_loss, _ = _loss_and_grad(loss_fn, net.forward(X_val), y_val)
         if history.record(train_loss, val_loss):
             best = [p.copy() for p in params]
