@@ -3,7 +3,13 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
+# Longest first (README, "Timings"), so that no long chapter is left to run alone at the end.
+LONGEST   := $(addprefix chapters/,09_gpt.ipynb 07_classification.ipynb 06_house_prices.ipynb \
+	10_scale.ipynb 08_attention.ipynb 05_gradient_descent.ipynb)
+NOTEBOOKS := $(LONGEST) $(filter-out $(LONGEST),$(sort $(wildcard chapters/*.ipynb)))
+# As many workers as cores this process may use (`make JOBS=1 test` for one at a time).
+JOBS ?= $(shell $(PYTHON) -c "import os; print(len(os.sched_getaffinity(0)) \
+	if hasattr(os, 'sched_getaffinity') else os.cpu_count())")
 # Every notebook kernel runs with the same code paths and thread count, written once in
 # tools/numerics.py; test-portable re-checks the same stored outputs under another code path.
 PINNED    := $(BIN)/python tools/numerics.py --
@@ -12,6 +18,10 @@ ALTERNATE := $(BIN)/python tools/numerics.py --alternate --
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -o filterwarnings= -p no:cacheprovider
 # The book to take away: the PDF of `make pdf`, the archives of `make dist` (README: "Downloads").
 PDF    := _build/pdf/large-models-visualized.pdf
+# Notebooks on all cores (pytest-xdist): every cell of a notebook on one worker, in order
+# (loadscope: nbval's README, "Parallel execution"), the notebooks handed out in the order of
+# NOTEBOOKS rather than by their number of cells (no reorder). Each kernel is on one thread.
+PARALLEL := -n $(JOBS) --dist loadscope --no-loadscope-reorder
 
 # Other library versions: the declared lower bounds, and what Google Colab ships. Each target
 # builds its own environment from nothing (not .venv) and runs every chapter once, no comparison.
@@ -56,14 +66,16 @@ test: test-package test-notebooks
 
 # The tests of the built site (tests/test_site.py) skip until `make book` has run; the browser
 # tests (the HTML book, and two chapters in JupyterLab: tests/test_lab.py) are test-html's.
+# In parallel, a test file to a worker (loadfile): a file's tests may share module state.
 test-package: $(STAMP)
-	$(BIN)/python -m pytest tests -p no:cacheprovider --ignore=tests/test_html.py --ignore=tests/test_lab.py
+	$(BIN)/python -m pytest tests -p no:cacheprovider -n $(JOBS) --dist loadfile \
+		--ignore=tests/test_html.py --ignore=tests/test_lab.py
 
 test-notebooks: $(STAMP)
-	$(PINNED) $(BIN)/python -m pytest $(NBVAL) $(NOTEBOOKS)
+	$(PINNED) $(BIN)/python -m pytest $(NBVAL) $(PARALLEL) $(NOTEBOOKS)
 
 test-portable: $(STAMP)
-	$(ALTERNATE) $(BIN)/python -m pytest $(NBVAL) $(NOTEBOOKS)
+	$(ALTERNATE) $(BIN)/python -m pytest $(NBVAL) $(PARALLEL) $(NOTEBOOKS)
 
 test-oldest:
 	rm -rf $(OLDEST) build
@@ -71,7 +83,7 @@ test-oldest:
 	$(OLDEST)/bin/python tools/lower_bounds.py > $(OLDEST)/constraints.txt
 	$(OLDEST)/bin/python $(PIP_Q) -c $(OLDEST)/constraints.txt . $(KERNEL)
 	rm -rf build
-	$(OLDEST)/bin/python tools/run_chapters.py $(NOTEBOOKS)
+	$(OLDEST)/bin/python tools/run_chapters.py --jobs $(JOBS) $(NOTEBOOKS)
 
 test-colab:
 	rm -rf $(COLAB) build
@@ -79,7 +91,7 @@ test-colab:
 	$(COLAB)/bin/python $(PIP_Q) -r tools/colab_versions.txt
 	$(COLAB)/bin/python tools/colab_install.py
 	rm -rf build
-	$(COLAB)/bin/python tools/run_chapters.py $(NOTEBOOKS)
+	$(COLAB)/bin/python tools/run_chapters.py --jobs $(JOBS) $(NOTEBOOKS)
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html -W --keep-going
@@ -100,7 +112,7 @@ vendor:
 	$(PYTHON) tools/vendor_assets.py
 
 execute: $(STAMP)
-	$(PINNED) $(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+	$(PINNED) $(BIN)/python tools/execute_notebooks.py --jobs $(JOBS) $(NOTEBOOKS)
 
 portable: $(STAMP)
 	$(BIN)/python tools/portable_markup.py $(NOTEBOOKS)

@@ -204,3 +204,50 @@ def test_tensor_shape_and_long_choice_lists():
     with pytest.raises(ValueError, match=r"cmap must be one of \['map0', .*'map11', \.\.\. "
                                          r"\(40 in all\)\], got 'x'"):
         checks.choice("cmap", "x", names)
+
+
+def test_integers_bounds_every_item_above_and_below():
+    assert checks.integers("shifts", (0, 7), minimum=0, maximum=7) == (0, 7)
+    with pytest.raises(ValueError, match=r"shifts\[1\] must be an integer >= 0 and <= 7, got 8"):
+        checks.integers("shifts", [1, 8], minimum=0, maximum=7)
+    with pytest.raises(ValueError, match=r"cols\[0\] must be an integer <= 3, got 4"):
+        checks.integers("cols", [4], maximum=3)
+
+
+def test_token_ids_range_emptiness_and_an_ignored_value():
+    ids = torch.tensor([[0, 4], [2, 3]])
+    assert checks.token_ids("idx", ids, 5, ndim=2) is ids
+    with pytest.raises(ValueError, match=r"idx must hold token ids in \[0, 5\), got \[0, 5\]"):
+        checks.token_ids("idx", torch.tensor([[0, 5]]), 5)
+    with pytest.raises(ValueError, match=r"token must hold token ids in \[0, 5\), got \[-1, 4\]"):
+        checks.token_ids("token", torch.tensor([-1, 4]), 5)
+    with pytest.raises(TypeError, match="idx must be an integer tensor"):
+        checks.token_ids("idx", ids.double(), 5)
+    with pytest.raises(ValueError, match="idx must be 1-D"):
+        checks.token_ids("idx", ids, 5, ndim=1)
+    empty = torch.zeros(1, 0, dtype=torch.long)
+    assert checks.token_ids("idx", empty, 5) is empty  # nothing out of range
+    with pytest.raises(ValueError, match=r"idx must hold at least one token id, got shape"):
+        checks.token_ids("idx", empty, 5, nonempty=True)
+    # -100 is a target a loss skips: let through when ignored, and named in the message
+    targets = torch.tensor([3, -100, 1])
+    assert checks.token_ids("targets", targets, 5, ignore=-100) is targets
+    with pytest.raises(ValueError, match=r"in \[0, 5\) or -100 \(ignored\), got \[-100, 7\]"):
+        checks.token_ids("targets", torch.tensor([7, -100]), 5, ignore=-100)
+    with pytest.raises(ValueError, match=r"targets must hold token ids in \[0, 5\), got"):
+        checks.token_ids("targets", targets, 5)
+
+
+def test_labelled_part_checks_features_lengths_and_classes():
+    X, y = checks.labelled_part("train", [[0, 1], [2, 3]], np.array([0, 2]), n_features=2,
+                                n_classes=3)
+    assert X.dtype == np.float64 and y.tolist() == [0, 2]
+    with pytest.raises(ValueError, match=r"X_val must have shape \(n, 3\), got \(2, 2\)"):
+        checks.labelled_part("val", X, y, n_features=3, n_classes=3)
+    with pytest.raises(ValueError, match=r"y_val \(class indices\) must have shape \(2,\)"):
+        checks.labelled_part("val", X, np.array([0]), n_features=2, n_classes=3)
+    with pytest.raises(ValueError, match=r"y_test \(class indices\) must hold values >= 0 and "
+                                         r"<= 1, got values in \[0, 2\]"):
+        checks.labelled_part("test", X, y, n_features=2, n_classes=2)
+    with pytest.raises(TypeError, match=r"y_train \(class indices\) must hold integers"):
+        checks.labelled_part("train", X, y.astype(float), n_features=2, n_classes=3)

@@ -130,7 +130,7 @@ def test_bad_configurations_and_inputs_raise_clear_errors():
         model.generate([1], 3, temperature=-1.0)
     with pytest.raises(ValueError, match="top_k must be an integer >= 1"):
         model.generate([1], 3, top_k=0)
-    with pytest.raises(ValueError, match=r"token ids must lie in \[0, 10\)"):
+    with pytest.raises(ValueError, match=r"prompt must hold token ids in \[0, 10\)"):
         model.generate([1, 10], 3)
     with pytest.raises(ValueError, match="idx must be .batch >= 1, 1 to context=4 positions"):
         model(torch.zeros(1, 5, dtype=torch.long))

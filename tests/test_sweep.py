@@ -343,10 +343,18 @@ spec("lmvis.checks.sequence", kw_call(checks.sequence),
      errors={"value:str item": None, "value:float item": None, "value:bool item": None},
      goods=False)
 spec("lmvis.checks.integers", kw_call(checks.integers),
-     lambda: {"name": "sizes", "value": [2, 3], "minimum": 1, "min_length": 2, "length": None},
+     lambda: {"name": "sizes", "value": [2, 3], "minimum": 1, "maximum": None, "min_length": 2,
+              "length": None},
      {"value": Ints(1, min_length=2)}, names={"value": "sizes"},
-     unswept={"name": CHECK_OPTIONS, "minimum": CHECK_OPTIONS, "min_length": CHECK_OPTIONS,
-              "length": CHECK_OPTIONS})
+     unswept={"name": CHECK_OPTIONS, "minimum": CHECK_OPTIONS, "maximum": CHECK_OPTIONS,
+              "min_length": CHECK_OPTIONS, "length": CHECK_OPTIONS})
+spec("lmvis.checks.labelled_part", kw_call(checks.labelled_part),
+     lambda: {"part": "train", "X": X24(), "y": np.array([0, 1, 2, 0, 1, 2]), "n_features": 2,
+              "n_classes": 3},
+     {"X": Arr(cols=True), "y": Arr(ints=True, lo=0, hi=2, rows=True)},
+     names={"X": "X_train", "y": "y_train"},
+     unswept={"part": CHECK_OPTIONS, "n_features": CHECK_OPTIONS, "n_classes": CHECK_OPTIONS},
+     goods=False)
 spec("lmvis.checks.dtype", kw_call(checks.dtype),
      lambda: {"name": "dtype", "value": np.float64, "options": (np.float32, np.float64)},
      {"value": Obj(others=[np.int64, "float16", "no such dtype"])},
@@ -377,6 +385,11 @@ spec("lmvis.checks.tensor", kw_call(checks.tensor),
      lambda: {"name": "q", "t": tensor(2, 3), "ndim": 2, "finite": True},
      {"t": Ten()}, names={"t": "q"},
      unswept={k: CHECK_OPTIONS for k in ("name", "ndim", "min_ndim", "shape", "kind", "finite")})
+spec("lmvis.checks.token_ids", kw_call(checks.token_ids),
+     lambda: {"name": "idx", "ids": torch.tensor([[1, 4], [0, 2]]), "vocab_size": 5, "ndim": 2,
+              "nonempty": True, "ignore": None},
+     {"ids": Ten(ints=True, lo=0, hi=4)}, names={"ids": "idx"},
+     unswept={k: CHECK_OPTIONS for k in ("name", "vocab_size", "ndim", "nonempty", "ignore")})
 
 # --- datasets ---------------------------------------------------------------------------------
 spec("lmvis.datasets.sha256_file", kw_call(ds.sha256_file), lambda: {"path": __file__},

@@ -1,7 +1,8 @@
 """Re-execute notebooks in place: fresh kernel, top to bottom, stop on the first error.
 
-Used by `make execute` to refresh the stored outputs that nbval later compares. Cell timing
-metadata is not recorded, and the notebook is tidied for readers (tools/tidy_notebooks.py: the
+Used by `make execute` to refresh the stored outputs that nbval later compares, as many
+notebooks at a time as there are cores (or ``--jobs N``). Cell timing metadata is not
+recorded, and the notebook is tidied for readers (tools/tidy_notebooks.py: the
 setup cell collapsed, progress bars at their final line, whose redraws vary with timing), so
 re-executing an unchanged notebook leaves it byte-identical.
 """
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from in_parallel import each, jobs_and_paths
 from nbclient import NotebookClient
 from tidy_notebooks import tidy
 
@@ -37,9 +39,14 @@ def execute(path: Path) -> float:
     return elapsed
 
 
+def _execute(path: Path) -> tuple[Path, float]:
+    return path, execute(path)
+
+
 if __name__ == "__main__":
-    paths = [Path(p) for p in sys.argv[1:]]
-    if not paths:
-        sys.exit("usage: execute_notebooks.py NOTEBOOK.ipynb [...]")
-    for path in paths:
-        print(f"{path}: executed in {execute(path):.1f} s", flush=True)
+    usage = "usage: execute_notebooks.py [--jobs N] NOTEBOOK.ipynb [...]"
+    jobs, args = jobs_and_paths(sys.argv[1:], usage)
+    # As many notebooks at a time as cores (tools/in_parallel.py), the first ones first; each
+    # kernel is fresh and on one thread, so the outputs are those of one at a time.
+    for path, seconds in each(_execute, [Path(p) for p in args], jobs):
+        print(f"{path}: executed in {seconds:.1f} s", flush=True)

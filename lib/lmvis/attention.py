@@ -41,19 +41,33 @@ def scaled_dot_product_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tens
         )
     if not (q.dtype == k.dtype == v.dtype):
         raise TypeError(f"q, k, v must share a dtype, got {q.dtype}, {k.dtype}, {v.dtype}")
+    if mask is not None:
+        batch = torch.broadcast_shapes(q.shape[:-2], k.shape[:-2])
+        _check_mask(mask, torch.Size([*batch, q.shape[-2], k.shape[-2]]))
+    return _attention(q, k, v, mask)
+
+
+def _check_mask(mask: torch.Tensor, scores_shape: torch.Size) -> None:
+    """``mask`` must be boolean and broadcast to the scores' shape (..., L, S)."""
+    checks.tensor("mask (True = may attend)", mask, kind="bool")
+    try:
+        shape = torch.broadcast_shapes(mask.shape, scores_shape)
+    except RuntimeError:
+        shape = None
+    if shape != scores_shape:
+        raise ValueError(
+            f"mask of shape {tuple(mask.shape)} does not broadcast to the scores' shape "
+            f"(..., L, S) = {tuple(scores_shape)}"
+        )
+
+
+def _attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+               mask: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """:func:`scaled_dot_product_attention` on checked arguments: a layer checks its inputs
+    once, not its projections again on every call."""
     d_k = q.shape[-1]
     scores = q @ k.transpose(-2, -1) / math.sqrt(d_k)  # (..., L, S)
     if mask is not None:
-        checks.tensor("mask (True = may attend)", mask, kind="bool")
-        try:
-            shape = torch.broadcast_shapes(mask.shape, scores.shape)
-        except RuntimeError:
-            shape = None
-        if shape != scores.shape:
-            raise ValueError(
-                f"mask of shape {tuple(mask.shape)} does not broadcast to the scores' shape "
-                f"(..., L, S) = {tuple(scores.shape)}"
-            )
         scores = scores.masked_fill(~mask, float("-inf"))
     weights = torch.softmax(scores, dim=-1)  # (..., L, S); rows sum to 1
     if mask is not None:
@@ -94,17 +108,23 @@ class MultiHeadAttention(nn.Module):
         """(B, T, d_model) -> (B, n_heads, T, d_k): head i gets columns i·d_k to (i+1)·d_k − 1."""
         x = checks.tensor(f"x (batch, length, d_model={self.d_model})", x,
                           shape=(None, None, self.d_model))
-        B, T, _ = x.shape
-        return x.reshape(B, T, self.n_heads, self.d_k).transpose(1, 2)  # (B, h, T, d_k)
+        return self._split(x)
 
     def merge_heads(self, x: torch.Tensor) -> torch.Tensor:
         """(B, n_heads, T, d_k) -> (B, T, d_model): the heads concatenated, undoing split_heads."""
         x = checks.tensor(f"x (batch, n_heads={self.n_heads}, length, d_k={self.d_k})", x,
                           shape=(None, self.n_heads, None, self.d_k))
+        return self._merge(x)
+
+    def _split(self, x: torch.Tensor) -> torch.Tensor:
+        """:meth:`split_heads` on a checked x (the attention's hot path checks once, upstream)."""
+        B, T, _ = x.shape
+        return x.reshape(B, T, self.n_heads, self.d_k).transpose(1, 2)  # (B, h, T, d_k)
+
+    def _merge(self, x: torch.Tensor) -> torch.Tensor:
+        """:meth:`merge_heads` on a checked x."""
         B, _, T, _ = x.shape
         return x.transpose(1, 2).reshape(B, T, self.d_model)  # (B, T, h, d_k) -> (B, T, d_model)
-
-    _split = split_heads  # the old private name; chapter 10 still calls it (to be switched)
 
     def forward(self, query: torch.Tensor, key: torch.Tensor | None = None,
                 value: torch.Tensor | None = None, mask: torch.Tensor | None = None
@@ -125,11 +145,20 @@ class MultiHeadAttention(nn.Module):
                 f"batch sizes and key/value lengths must agree, got query {tuple(query.shape)}, "
                 f"key {tuple(key.shape)}, value {tuple(value.shape)}"
             )
-        q = self.split_heads(self.W_q(query))  # (B, h, L, d_k)
-        k = self.split_heads(self.W_k(key))  # (B, h, S, d_k)
-        v = self.split_heads(self.W_v(value))  # (B, h, S, d_k)
-        out, weights = scaled_dot_product_attention(q, k, v, mask)  # (B, h, L, d_k), (B, h, L, S)
-        return self.W_o(self.merge_heads(out)), weights  # heads concatenated: (B, L, d_model)
+        if mask is not None:
+            _check_mask(mask, torch.Size([query.shape[0], self.n_heads, query.shape[1],
+                                          key.shape[1]]))
+        return self._attend(self.W_q(query), self.W_k(key), self.W_v(value), mask)
+
+    def _attend(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor,
+                mask: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """The heads' attention on projected, checked queries q (B, L, d_model) and keys and
+        values k, v (B, S, d_model), concatenated and projected by W_O: (output, weights).
+        :meth:`forward` and the KV caches (:mod:`lmvis.kvcache`, :meth:`lmvis.gpt.GPT.generate`)
+        share it."""
+        q, k, v = (self._split(z) for z in (q, k, v))  # (B, h, L or S, d_k)
+        out, weights = _attention(q, k, v, mask)  # (B, h, L, d_k), (B, h, L, S)
+        return self.W_o(self._merge(out)), weights  # heads concatenated: (B, L, d_model)
 
     @classmethod
     def from_torch(cls, m: nn.MultiheadAttention) -> MultiHeadAttention:

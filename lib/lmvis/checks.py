@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "array", "boolean", "choice", "dtype", "instance", "integer", "integers", "is_callable",
-    "device", "real", "same_length", "same_shape", "sequence", "tensor", "text",
+    "device", "labelled_part", "real", "same_length", "same_shape", "sequence", "tensor", "text",
+    "token_ids",
 ]
 
 
@@ -160,11 +161,12 @@ def sequence(name: str, value: Any, *, length: int | None = None,
     return items
 
 
-def integers(name: str, value: Any, *, minimum: int | None = None, min_length: int = 0,
-             length: int | None = None) -> tuple[int, ...]:
+def integers(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None,
+             min_length: int = 0, length: int | None = None) -> tuple[int, ...]:
     """A sequence of integers (each checked like :func:`integer`, named ``name[i]``) as a tuple."""
     items = sequence(name, value, length=length, min_length=min_length)
-    return tuple(integer(f"{name}[{i}]", v, minimum=minimum) for i, v in enumerate(items))
+    return tuple(integer(f"{name}[{i}]", v, minimum=minimum, maximum=maximum)
+                 for i, v in enumerate(items))
 
 
 def dtype(name: str, value: Any, options: Sequence[Any]) -> np.dtype:
@@ -264,6 +266,16 @@ def array(
     return arr
 
 
+def labelled_part(part: str, X: Any, y: Any, *, n_features: int, n_classes: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """One labelled part of a data split (``part`` is e.g. "train"): ``X`` as the array
+    ``X_<part>`` (n, n_features) and ``y`` as ``y_<part>``, n class indices in [0, n_classes)."""
+    X = array(f"X_{part}", X, shape=(None, n_features))
+    y = array(f"y_{part} (class indices)", y, shape=(len(X),), kind="int", minimum=0,
+              maximum=n_classes - 1)
+    return X, y
+
+
 def same_length(**arrays: Any) -> int:
     """The common first dimension of the named arrays; raise naming them if they disagree."""
     for n, a in arrays.items():
@@ -308,6 +320,22 @@ def tensor(name: str, t: Any, *, ndim: int | tuple[int, ...] | None = None,
     if finite and kind == "float" and not bool(torch.isfinite(t).all()):
         raise ValueError(f"{name} must contain only finite values, got NaN or inf")
     return t
+
+
+def token_ids(name: str, ids: Any, vocab_size: int, *, ndim: int | None = None,
+              nonempty: bool = False, ignore: int | None = None) -> torch.Tensor:
+    """``ids`` if it is an integer tensor (of ``ndim`` dimensions) of token ids in
+    [0, vocab_size), at least one if ``nonempty``; ``ignore`` (e.g. -100, a target that a loss
+    skips) is let through too."""
+    tensor(name, ids, ndim=ndim, kind="int")
+    if nonempty and ids.numel() == 0:
+        raise ValueError(f"{name} must hold at least one token id, got shape {tuple(ids.shape)}")
+    kept = ids if ignore is None else ids[ids != ignore]
+    if kept.numel() and (int(kept.min()) < 0 or int(kept.max()) >= vocab_size):
+        also = "" if ignore is None else f" or {ignore} (ignored)"
+        raise ValueError(f"{name} must hold token ids in [0, {vocab_size}){also}, got "
+                         f"[{int(ids.min())}, {int(ids.max())}]")
+    return ids
 
 
 def device(name: str, value: Any) -> torch.device | None:

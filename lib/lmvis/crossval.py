@@ -38,9 +38,8 @@ class Fold:
         X_train = checks.array("X_train", self.X_train, ndim=2)
         d = X_train.shape[1]
         for part in ("train", "val"):
-            X = checks.array(f"X_{part}", getattr(self, f"X_{part}"), shape=(None, d))
-            checks.array(f"y_{part} (class indices)", getattr(self, f"y_{part}"),
-                         shape=(len(X),), kind="int", minimum=0, maximum=n_classes - 1)
+            checks.labelled_part(part, getattr(self, f"X_{part}"), getattr(self, f"y_{part}"),
+                                 n_features=d, n_classes=n_classes)
 
     @property
     def n_features(self) -> int:

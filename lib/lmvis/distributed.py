@@ -25,6 +25,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from lmvis import checks
+from lmvis.training import _next_token_loss as _lm_loss  # the name chapter 10 prints
 
 if TYPE_CHECKING:
     import torch
@@ -190,15 +191,6 @@ def run_workers(fn: Callable[..., Any], *args: Any, world_size: int = 2,
 # --- The training steps the book runs -----------------------------------------------------
 
 
-def _lm_loss(model: torch.nn.Module, inputs: torch.Tensor, targets: torch.Tensor
-             ) -> torch.Tensor:
-    import torch.nn.functional as F
-
-    out = model(inputs)
-    logits = out[0] if isinstance(out, tuple) else out  # (B, T, V)
-    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
-
-
 def _check_batch(model: GPT, inputs: torch.Tensor, targets: torch.Tensor, world_size: int
                  ) -> int:
     """Everything a worker could trip over, checked here, before any process starts."""
@@ -207,13 +199,7 @@ def _check_batch(model: GPT, inputs: torch.Tensor, targets: torch.Tensor, world_
     checks.instance("model", model, GPT)
     V, C = model.config.vocab_size, model.config.context
     for name, ids in (("inputs", inputs), ("targets", targets)):
-        checks.tensor(name, ids, ndim=2, kind="int")
-        if ids.numel() == 0:
-            raise ValueError(f"{name} must hold at least one window, got shape "
-                             f"{tuple(ids.shape)}")
-        if int(ids.min()) < 0 or int(ids.max()) >= V:
-            raise ValueError(f"{name} must hold token ids in [0, {V}), got "
-                             f"[{int(ids.min())}, {int(ids.max())}]")
+        checks.token_ids(name, ids, V, ndim=2, nonempty=True)
     if inputs.shape != targets.shape:
         raise ValueError(f"inputs and targets must have one shape, got {tuple(inputs.shape)} "
                          f"and {tuple(targets.shape)}")

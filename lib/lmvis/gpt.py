@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass
 
 import torch
@@ -89,9 +90,7 @@ def _check_ids(idx: torch.Tensor, c: GPTConfig, name: str) -> None:
     if B == 0 or not 1 <= T <= c.context:
         raise ValueError(f"{name} must be (batch >= 1, 1 to context={c.context} positions), "
                          f"got shape {tuple(idx.shape)}")
-    if idx.min() < 0 or idx.max() >= c.vocab_size:
-        raise ValueError(f"{name}: token ids must lie in [0, {c.vocab_size}), got "
-                         f"[{int(idx.min())}, {int(idx.max())}]")
+    checks.token_ids(name, idx, c.vocab_size)
 
 
 class PreLNBlock(nn.Module):
@@ -112,7 +111,15 @@ class PreLNBlock(nn.Module):
         """x (B, T, d_model), mask True = may attend -> (x, weights (B, h, T, T))."""
         d = self.attn.d_model
         checks.tensor(f"x (batch, length, d_model={d})", x, shape=(None, None, d), finite=True)
-        a, weights = self.attn(self.norm1(x), mask=mask)
+        return self._residual(x, functools.partial(self.attn, mask=mask))
+
+    def _residual(self, x: torch.Tensor,
+                  attend: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
+                  ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The block's two residual steps on checked ``x``, with ``attend(LN₁(x))`` -> (output,
+        weights) as its attention: over the whole sequence (:meth:`forward`) or over a cache
+        (:meth:`GPT.generate`, :func:`lmvis.kvcache.decode_step`)."""
+        a, weights = attend(self.norm1(x))
         x = x + a  # the residual path is never normalised
         x = x + self.ffn(self.norm2(x))
         return x, weights
@@ -256,13 +263,20 @@ class GPT(nn.Module):
         mask = self.mask[seen:T, :T]  # the new queries see every key up to themselves
         new_cache = []
         for i, block in enumerate(self.blocks):
-            n = block.norm1(x)  # (B, T - seen, d_model)
-            keys = n if cache is None else torch.cat([cache[i], n], dim=1)  # (B, T, d_model)
-            a, _ = block.attn(n, keys, keys, mask=mask)
-            x = x + a
-            x = x + block.ffn(block.norm2(x))
-            new_cache.append(keys)
+            seen_inputs = None if cache is None else cache[i]
+            x, _ = block._residual(x, functools.partial(
+                _attend_seen, block.attn, seen_inputs, mask, new_cache))
         return self.head(self.norm(x[:, -1])), new_cache
+
+
+def _attend_seen(attn: MultiHeadAttention, seen: torch.Tensor | None, mask: torch.Tensor,
+                 new_cache: list[torch.Tensor], n: torch.Tensor
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
+    """The new positions' normalised inputs ``n`` (B, T - seen, d_model) attend to ``seen``
+    ones and to themselves; all of them are appended to ``new_cache`` (GPT._next_logits)."""
+    keys = n if seen is None else torch.cat([seen, n], dim=1)  # (B, T, d_model)
+    new_cache.append(keys)
+    return attn._attend(attn.W_q(n), attn.W_k(keys), attn.W_v(keys), mask)
 
 
 class TorchGPT(nn.Module):

@@ -13,14 +13,15 @@ the cache by one token with the same layers, so its logits equal a full forward 
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import torch
 
 from lmvis import checks
-from lmvis.attention import scaled_dot_product_attention
 
 if TYPE_CHECKING:
+    from lmvis.attention import MultiHeadAttention
     from lmvis.gpt import GPT
 
 __all__ = ["cache_bytes", "decode_step", "prefill"]
@@ -33,16 +34,6 @@ def _check_model(model: GPT) -> GPT:
     from lmvis.gpt import GPT
 
     return checks.instance("model", model, GPT)
-
-
-def _check_ids(name: str, ids: torch.Tensor, ndim: int, vocab_size: int) -> torch.Tensor:
-    checks.tensor(name, ids, ndim=ndim, kind="int")
-    if ids.numel() == 0:
-        raise ValueError(f"{name} must hold at least one token id, got shape {tuple(ids.shape)}")
-    if int(ids.min()) < 0 or int(ids.max()) >= vocab_size:
-        raise ValueError(f"{name} must hold token ids in [0, {vocab_size}), got "
-                         f"[{int(ids.min())}, {int(ids.max())}]")
-    return ids
 
 
 def _check_cache(cache: Cache, n_layers: int | None = None) -> Cache:
@@ -73,7 +64,7 @@ def prefill(model: GPT, idx: torch.Tensor) -> tuple[torch.Tensor, Cache]:
     each (B, T, d_model), taken from the model's own W_K and W_V outputs during the pass.
     """
     model = _check_model(model)
-    _check_ids("idx", idx, 2, model.config.vocab_size)
+    checks.token_ids("idx", idx, model.config.vocab_size, ndim=2, nonempty=True)
     if idx.shape[1] > model.config.context:
         raise ValueError(f"idx must have at most context={model.config.context} positions, got "
                          f"{idx.shape[1]}")
@@ -102,7 +93,7 @@ def decode_step(model: GPT, cache: Cache, token: torch.Tensor) -> tuple[torch.Te
     """
     model = _check_model(model)
     _check_cache(cache, len(model.blocks))
-    _check_ids("token", token, 1, model.config.vocab_size)
+    checks.token_ids("token", token, model.config.vocab_size, ndim=1, nonempty=True)
     if cache[0][0].shape[2] != model.config.d_model:
         raise ValueError(f"cache must hold vectors of d_model={model.config.d_model}, got "
                          f"{cache[0][0].shape[2]}")
@@ -113,20 +104,30 @@ def decode_step(model: GPT, cache: Cache, token: torch.Tensor) -> tuple[torch.Te
     if len(token) != cache[0][0].shape[0]:
         raise ValueError(f"token has {len(token)} entries for a cache of batch "
                          f"{cache[0][0].shape[0]}")
+    return _decode(model, cache, token)
+
+
+def _decode(model: GPT, cache: Cache, token: torch.Tensor) -> tuple[torch.Tensor, Cache]:
+    """:func:`decode_step` on checked arguments: each layer's own residual steps and attention
+    (PreLNBlock._residual, MultiHeadAttention._attend), over the cache."""
+    t = cache[0][0].shape[1]  # positions already cached
     x = (model.tok(token) + model.pos.weight[t])[:, None]  # (B, 1, d_model)
-    new_cache = []
+    new_cache: Cache = []
     for block, (K, V) in zip(model.blocks, cache, strict=True):
-        attn = block.attn
-        h = block.norm1(x)
-        K = torch.cat([K, attn.W_k(h)], dim=1)  # (B, t + 1, d_model)
-        V = torch.cat([V, attn.W_v(h)], dim=1)
-        new_cache.append((K, V))
-        q, k, v = (attn.split_heads(z) for z in (attn.W_q(h), K, V))  # (B, heads, ·, d_k)
-        out, _ = scaled_dot_product_attention(q, k, v)  # (B, heads, 1, d_k)
-        out = out.transpose(1, 2).reshape(x.shape)  # (B, 1, d_model): heads concatenated
-        x = x + attn.W_o(out)
-        x = x + block.ffn(block.norm2(x))
+        x, _ = block._residual(x, functools.partial(_attend_cached, block.attn, K, V,
+                                                    new_cache))
     return model.head(model.norm(x))[:, 0], new_cache
+
+
+def _attend_cached(attn: MultiHeadAttention, K: torch.Tensor, V: torch.Tensor,
+                   new_cache: Cache, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The new token's LN₁ output ``h`` (B, 1, d_model) projected once: its key and value join
+    the cache (appended to ``new_cache``), its query attends to every cached position (all in
+    the past, so no mask)."""
+    K = torch.cat([K, attn.W_k(h)], dim=1)  # (B, t + 1, d_model)
+    V = torch.cat([V, attn.W_v(h)], dim=1)
+    new_cache.append((K, V))
+    return attn._attend(attn.W_q(h), K, V)
 
 
 def cache_bytes(cache: Cache) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import math
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -98,11 +99,20 @@ class History:
         return self.stopped_early
 
 
+#: The loaders that :func:`tensor_loader` made: their batches are slices of the tensors it
+#: checked, so :func:`fit` and :func:`evaluate_loss` do not check every batch again.
+_CHECKED_LOADERS: weakref.WeakSet = weakref.WeakSet()
+
+
 def _batches(name: str, loader: Iterable, device: torch.device) -> Iterator[tuple]:
     """The ``(inputs, targets)`` batches of ``loader`` on ``device``; a batch that is not such a
     pair of tensors, or holds NaN or inf, raises ValueError naming the loader."""
     import torch
 
+    if loader in _CHECKED_LOADERS:  # slices of tensors that tensor_loader checked
+        for xb, yb in loader:
+            yield xb.to(device), yb.to(device)
+        return
     for k, batch in enumerate(loader):
         pair = checks.sequence(f"batch {k} of {name} (an (inputs, targets) pair)", batch,
                                length=2)
@@ -291,8 +301,10 @@ def tensor_loader(X: ArrayLike | torch.Tensor, y: ArrayLike | torch.Tensor, batc
     order = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
     # The same generator goes to the DataLoader too: the standard loader draws from it at the
     # start of every epoch, so sharing it keeps the shuffles identical to the standard loader's.
-    return DataLoader(dataset, sampler=BatchSampler(order, batch_size, drop_last=False),
-                      batch_size=None, generator=generator)
+    loader = DataLoader(dataset, sampler=BatchSampler(order, batch_size, drop_last=False),
+                        batch_size=None, generator=generator)
+    _CHECKED_LOADERS.add(loader)
+    return loader
 
 
 def train_epoch_numpy(net: MLP, loss_fn: Callable, optimizer: Optimizer, X: ArrayLike,
@@ -413,18 +425,47 @@ def lm_windows(ids: torch.Tensor, starts: torch.Tensor, *, batch_size: int, leng
     """
     import torch
 
+    batch_size, length = _check_windows(ids, starts, batch_size, length)
+    if generator is not None:
+        checks.instance("generator", generator, torch.Generator)
+    return _windows(ids, starts, batch_size, length, generator)
+
+
+def _check_windows(ids: torch.Tensor, starts: torch.Tensor, batch_size: int, length: int
+                   ) -> tuple[int, int]:
+    """What :func:`lm_windows` needs of its arguments: (batch_size, length) as ints."""
     checks.tensor("ids", ids, ndim=1, kind="int")
     checks.tensor("starts", starts, ndim=1, kind="int")
     batch_size = checks.integer("batch_size", batch_size, minimum=1)
     length = checks.integer("length", length, minimum=1)
-    if generator is not None:
-        checks.instance("generator", generator, torch.Generator)
     if len(starts) == 0 or int(starts.min()) < 0 or int(starts.max()) + length >= len(ids):
         raise ValueError(f"starts must be non-empty positions s with s + length < len(ids) = "
                          f"{len(ids)}, so that a window of length + 1 = {length + 1} fits")
+    return batch_size, length
+
+
+def _windows(ids: torch.Tensor, starts: torch.Tensor, batch_size: int, length: int,
+             generator: torch.Generator | None) -> tuple[torch.Tensor, torch.Tensor]:
+    """:func:`lm_windows` on checked arguments (a training loop checks them once)."""
+    import torch
+
     pick = starts[torch.randint(0, len(starts), (batch_size,), generator=generator)]  # (B,)
     w = ids[pick[:, None] + torch.arange(length + 1)]  # (B, length + 1)
     return w[:, :-1], w[:, 1:]
+
+
+def _next_token_loss(model: torch.nn.Module, inputs: torch.Tensor, targets: torch.Tensor,
+                     reduction: str = "mean") -> torch.Tensor:
+    """The cross-entropy of ``model(inputs)``'s logits against ``targets`` (-100: skipped),
+    unchecked: the one next-token loss of :func:`train_language_model`, :func:`lm_loss` and
+    :mod:`lmvis.distributed`. ``model(inputs)`` returns logits (B, T, V), or a tuple whose
+    first element they are."""
+    import torch.nn.functional as F
+
+    out = model(inputs)
+    logits = out[0] if isinstance(out, tuple) else out  # (B, T, V)
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),
+                           reduction=reduction)
 
 
 def lm_examples(sequences: Iterable[Iterable[int]], length: int, pad: int = 0
@@ -463,7 +504,6 @@ def lm_loss(model: torch.nn.Module, inputs: torch.Tensor, targets: torch.Tensor,
     evaluation, for digits its logits do not have.)
     """
     import torch
-    import torch.nn.functional as F
 
     checks.instance("model", model, torch.nn.Module)
     checks.tensor("inputs", inputs, ndim=2, kind="int")
@@ -472,25 +512,18 @@ def lm_loss(model: torch.nn.Module, inputs: torch.Tensor, targets: torch.Tensor,
         raise ValueError(f"inputs and targets must have one shape, got {tuple(inputs.shape)} "
                          f"and {tuple(targets.shape)}")
     V = getattr(getattr(model, "config", None), "vocab_size", None)  # known for a GPT
-    if V is not None and inputs.numel():
-        if int(inputs.min()) < 0 or int(inputs.max()) >= V:
-            raise ValueError(f"inputs must hold token ids in [0, {V}), got "
-                             f"[{int(inputs.min())}, {int(inputs.max())}]")
-        scored = targets[targets != -100]
-        if scored.numel() and (int(scored.min()) < 0 or int(scored.max()) >= V):
-            raise ValueError(f"targets must hold token ids in [0, {V}) or -100 (ignored), got "
-                             f"[{int(targets.min())}, {int(targets.max())}]")
+    if V is not None:
+        checks.token_ids("inputs", inputs, V)
+        checks.token_ids("targets", targets, V, ignore=-100)
     batch_size = checks.integer("batch_size", batch_size, minimum=1)
     was_training = model.training
     model.eval()
     total, count = 0.0, 0
     with torch.no_grad():
         for i in range(0, len(inputs), batch_size):
-            out = model(inputs[i:i + batch_size])
-            logits = out[0] if isinstance(out, tuple) else out  # (b, T, V)
             y = targets[i:i + batch_size]
-            per_position = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1),
-                                           reduction="none")  # in the model's dtype; 0 if -100
+            per_position = _next_token_loss(model, inputs[i:i + batch_size], y,
+                                            reduction="none")  # in the model's dtype; 0 if -100
             total += float(per_position.double().sum())
             count += int((y != -100).sum())
     model.train(was_training)
@@ -581,11 +614,11 @@ def train_language_model(model: torch.nn.Module, ids: torch.Tensor, starts: torc
     after the last; ``snapshot_steps`` (0 = before training) keep copies of the weights.
     """
     import torch
-    import torch.nn.functional as F
 
     from lmvis.schedules import warmup_cosine
 
     checks.instance("model", model, torch.nn.Module)
+    batch_size, length = _check_windows(ids, starts, batch_size, length)  # once, not every step
     steps = checks.integer("steps", steps, minimum=1)
     warmup = checks.integer(f"warmup (fewer than steps = {steps})", warmup, minimum=0,
                             maximum=steps - 1)
@@ -624,11 +657,8 @@ def train_language_model(model: torch.nn.Module, ids: torch.Tensor, starts: torc
     model.train()
     bar = _progress(range(1, steps + 1), desc=desc, disable=not progress)
     for step in bar:
-        inputs, targets = lm_windows(ids, starts, batch_size=batch_size, length=length,
-                                     generator=generator)
-        out = model(inputs)
-        logits = out[0] if isinstance(out, tuple) else out  # (B, T, V)
-        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+        inputs, targets = _windows(ids, starts, batch_size, length, generator)
+        loss = _next_token_loss(model, inputs, targets)
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)

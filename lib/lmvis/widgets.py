@@ -192,11 +192,9 @@ def poem_view(model: torch.nn.Module, tokenizer: CharTokenizer
     """A prompt box and sliders for temperature, top-k and seed over :func:`continue_poem`."""
     import ipywidgets as widgets
 
-    from lmvis.datasets.poems import write_poems
-    from lmvis.tokenizers import CharTokenizer
+    from lmvis.datasets.poems import _check_writer
 
-    checks.instance("tokenizer", tokenizer, CharTokenizer)
-    write_poems(model, tokenizer, 1)  # fails now, naming the argument, rather than in a slider
+    _check_writer(model, tokenizer)  # fails now, naming the argument, rather than in a slider
 
     def show(prompt: str, temperature: float, top_k: int, seed: int) -> None:
         poem, note = continue_poem(model, tokenizer, prompt, temperature=temperature,

@@ -35,9 +35,8 @@ class _Images:
         d = int(np.prod(shape))
         n_classes = checks.integer("n_classes", self.n_classes, minimum=1)
         for part in self._PARTS:
-            X = checks.array(f"X_{part}", getattr(self, f"X_{part}"), shape=(None, d))
-            checks.array(f"y_{part} (class indices)", getattr(self, f"y_{part}"),
-                         shape=(len(X),), kind="int", minimum=0, maximum=n_classes - 1)
+            checks.labelled_part(part, getattr(self, f"X_{part}"), getattr(self, f"y_{part}"),
+                                 n_features=d, n_classes=n_classes)
         object.__setattr__(self, "image_shape", shape)
 
     @property
@@ -172,9 +171,7 @@ def with_shifted_copies(images: ArrayLike, labels: ArrayLike, shifts: Sequence[i
     """Data augmentation: the images and labels plus copies shifted right by each of ``shifts``."""
     images = _check_8x8(images)
     labels = checks.array("labels", labels, shape=(images.shape[0],), kind="int")
-    shifts = checks.integers("shifts", shifts, minimum=0)
-    for i, s in enumerate(shifts):
-        checks.integer(f"shifts[{i}]", s, maximum=7)
+    shifts = checks.integers("shifts", shifts, minimum=0, maximum=7)
     xs = [images] + [shift_right(images, s) for s in shifts]
     return np.concatenate(xs), np.tile(labels, len(xs))
 

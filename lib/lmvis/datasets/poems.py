@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -142,6 +142,19 @@ def form_counts(texts: Sequence[str]) -> dict[str, int]:
     return counts
 
 
+def _check_writer(model: Any, tokenizer: Any) -> None:
+    """What :func:`write_poems` needs of its model and tokenizer (the poem writer widget checks
+    the same before it shows a slider)."""
+    import torch
+
+    from lmvis.tokenizers import CharTokenizer
+
+    checks.instance("model", model, torch.nn.Module)
+    if not callable(getattr(model, "generate", None)):
+        raise TypeError(f"model must have a generate() method, got {type(model).__name__}")
+    checks.instance("tokenizer", tokenizer, CharTokenizer)
+
+
 def write_poems(model: torch.nn.Module, tokenizer: CharTokenizer, n: int, prompt: str = "", *,
                 temperature: float = 1.0, top_k: int | None = None,
                 generator: torch.Generator | None = None) -> list[str]:
@@ -155,12 +168,7 @@ def write_poems(model: torch.nn.Module, tokenizer: CharTokenizer, n: int, prompt
     """
     import torch
 
-    from lmvis.tokenizers import CharTokenizer
-
-    checks.instance("model", model, torch.nn.Module)
-    if not callable(getattr(model, "generate", None)):
-        raise TypeError(f"model must have a generate() method, got {type(model).__name__}")
-    checks.instance("tokenizer", tokenizer, CharTokenizer)
+    _check_writer(model, tokenizer)
     n = checks.integer("n", n, minimum=1)
     checks.text("prompt", prompt)
     if POEM_BREAK in prompt:

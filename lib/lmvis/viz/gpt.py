@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lmvis import checks
+from lmvis.viz import _as_array, _axes
 
 if TYPE_CHECKING:
     import matplotlib.axes
@@ -50,17 +51,6 @@ def _title(title: str | None) -> str | None:
     return None if title is None else checks.text("title", title)
 
 
-def _ax(ax: Any) -> Any:
-    import matplotlib.axes
-
-    return None if ax is None else checks.instance("ax", ax, matplotlib.axes.Axes)
-
-
-def _array(x: Any, ndim: int, name: str) -> np.ndarray:
-    x = x.detach().cpu().numpy() if hasattr(x, "detach") else x
-    return checks.array(name, x, ndim=ndim)
-
-
 def plot_lm_curves(runs: dict[str, LMRun], baselines: dict[str, float], *,
                    ax: matplotlib.axes.Axes | None = None, smooth: int = 25,
                    title: str | None = None) -> matplotlib.axes.Axes:
@@ -69,8 +59,6 @@ def plot_lm_curves(runs: dict[str, LMRun], baselines: dict[str, float], *,
 
     runs: ``{label: LMRun}``; baselines: ``{label: nats per character}``.
     """
-    import matplotlib.pyplot as plt
-
     from lmvis.training import LMRun
 
     checks.instance("runs", runs, dict)
@@ -79,9 +67,7 @@ def plot_lm_curves(runs: dict[str, LMRun], baselines: dict[str, float], *,
         checks.instance(f"runs[{label!r}]", run, LMRun)
     baselines = {k: checks.real(f"baselines[{k!r}]", v) for k, v in baselines.items()}
     smooth = checks.integer("smooth", smooth, minimum=1)
-    title, ax = _title(title), _ax(ax)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.2))
+    title, ax = _title(title), _axes(ax, figsize=(7.5, 4.2))
     for i, (label, run) in enumerate(runs.items()):
         loss = np.asarray(run.train_loss, dtype=float)
         k = max(1, min(int(smooth), len(loss)))
@@ -110,7 +96,7 @@ def plot_char_attention(layer_weights: Sequence[Any], chars: Sequence[str], size
     """
     import matplotlib.pyplot as plt
 
-    layers = [_array(w, 3, f"layer_weights[{i}]") for i, w in
+    layers = [_as_array(f"layer_weights[{i}]", w, ndim=3) for i, w in
               enumerate(checks.sequence("layer_weights", layer_weights, min_length=1))]
     n_heads, T, _ = layers[0].shape
     if any(w.shape != layers[0].shape for w in layers):
@@ -159,7 +145,7 @@ def plot_next_char_panels(panels: Sequence[tuple[str, Any]], tokens: Sequence[st
     fig, axes = plt.subplots(1, len(panels), figsize=(2.4 * len(panels), 2.8), sharey=True,
                              squeeze=False, constrained_layout=True)
     for ax, (label, probs) in zip(axes[0], panels, strict=True):
-        p = _array(probs, 1, "panels: probs")
+        p = _as_array("panels: probs", probs, ndim=1)
         if len(p) != len(tokens):
             raise ValueError(f"panels: probs has {len(p)} entries for {len(tokens)} tokens")
         order = np.argsort(-p, kind="stable")[:top]
@@ -219,16 +205,12 @@ def plot_run_lengths(groups: dict[str, Sequence[int]], ax: matplotlib.axes.Axes 
 
     groups: ``{label: list of run lengths}``. Returns the Axes.
     """
-    import matplotlib.pyplot as plt
-
     checks.instance("groups", groups, dict)
     groups = {k: checks.integers(f"groups[{k!r}]", v, minimum=0, min_length=1)
               for k, v in groups.items()}
     if not groups:
         raise ValueError("groups must hold at least one group")
-    title, ax = _title(title), _ax(ax)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 3.4))
+    title, ax = _title(title), _axes(ax, figsize=(6.4, 3.4))
     top = max(max(v) for v in groups.values())  # every group holds at least one length
     bins = np.arange(0, max(top, 1) + 2) - 0.5
     for i, (label, lengths) in enumerate(groups.items()):
