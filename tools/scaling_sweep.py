@@ -70,6 +70,7 @@ def _commit() -> str:
 def main(out: Path = OUT) -> None:
     s = SETTINGS
     torch.set_num_threads(1)
+    commit = _commit()  # the code the sweep ran, before anything changes while it runs
     split, tok, ids, starts, X_val, Y_val = chapter9_data(s)
     tokens = STEPS * s["batch_size"] * s["context"]
     wall0 = time.perf_counter()
@@ -100,7 +101,7 @@ def main(out: Path = OUT) -> None:
                      "val_poems": len(split.val), "val_targets": int((Y_val != -100).sum())},
         "runs": runs,
         "provenance": {
-            "script": "tools/scaling_sweep.py", "commit": _commit(),
+            "script": "tools/scaling_sweep.py", "commit": commit,
             "date_utc": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M"),
             "python": platform.python_version(), "torch": torch.__version__,
             "processor": _processor(), "cpu_count": os.cpu_count(),

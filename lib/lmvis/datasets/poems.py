@@ -146,10 +146,10 @@ def split_poems(poems: Sequence[str], val_fraction: float = 0.05, test_fraction:
     part = _drawn_parts(poems, val_fraction, test_fraction, seed)
     groups = poem_groups(poems)
     parts_of: dict[int, set[int]] = {}
-    for g, k in zip(groups, part):
+    for g, k in zip(groups, part, strict=True):
         parts_of.setdefault(g, set()).add(k)
-    where = [0 if len(parts_of[g]) > 1 else k for g, k in zip(groups, part)]
-    train, val, test = ([p for p, w in zip(poems, where) if w == k] for k in range(3))
+    where = [0 if len(parts_of[g]) > 1 else k for g, k in zip(groups, part, strict=True)]
+    train, val, test = ([p for p, w in zip(poems, where, strict=True) if w == k] for k in range(3))
     return PoemSplit(train=train, val=val, test=test)
 
 
