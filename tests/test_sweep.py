@@ -1061,6 +1061,9 @@ spec("lmvis.datasets.poems.poem_lines", kw_call(poems.poem_lines), lambda: {"tex
 spec("lmvis.datasets.poems.load_poems", kw_call(poems.load_poems),
      lambda: {"expected_sha256": poems.POEMS_SHA256},
      {"expected_sha256": Text(bad=["abc", "Z" * 64, poems.POEMS_SHA256.upper()])}, goods=False)
+spec("lmvis.datasets.poems.poem_groups", kw_call(poems.poem_groups),
+     lambda: {"poems": ["a，b。", "a，b。c，d。", "c，e。"], "min_shared": 2},
+     {"poems": Obj(others=[["a", 3], "abc"]), "min_shared": Int(1)})
 spec("lmvis.datasets.poems.split_poems", kw_call(poems.split_poems),
      lambda: {"poems": list("abcdefghij"), "val_fraction": 0.2, "test_fraction": 0.2,
               "seed": 0},
@@ -1123,9 +1126,9 @@ def generate_ref(kw):  # the same prompt as a tensor, in the shape it was given
 
 spec("lmvis.gpt.GPT.generate", generate,
      lambda: {"prompt": ids10(3), "max_new_tokens": 4, "temperature": 0.9, "top_k": 3,
-              "generator": None},  # torch's global generator, which the sweep seeds per call
+              "generator": None, "exclude": [0]},  # generator None: torch's global one, seeded
      {"prompt": IDX, "max_new_tokens": Int(0), "temperature": Real(0.0, low_open=True),
-      "top_k": Int(1, optional=True), "generator": GEN},
+      "top_k": Int(1, optional=True), "generator": GEN, "exclude": Ints(0)},
      unswept={"self": "the model"}, reference=generate_ref,
      errors={"prompt:list": "ok", "prompt:extra dimension": "ok"}, goods=False)
 spec("lmvis.gpt.TorchGPT", kw_call(gpt.TorchGPT), lambda: {"config": gpt_config()},
@@ -1151,15 +1154,18 @@ for method in ("log_probs", "nll", "perplexity"):
          lambda: {"ids": ids10(seed=1).numpy()}, {"ids": IDS}, unswept={"self": "the model"})
 spec("lmvis.ngram.NGram.generate",
      lambda kw: ngram.NGram(2, 10, 0.1).fit(ids10().numpy()).generate(**kw),
-     lambda: {"start": 3, "n_tokens": 5, "generator": None, "stop": 2},
-     {"start": Int(0, 9), "n_tokens": Int(0), "generator": GEN, "stop": Int(0, 9, optional=True)},
+     lambda: {"start": 3, "n_tokens": 5, "generator": None, "stop": 2, "exclude": [0]},
+     {"start": Int(0, 9), "n_tokens": Int(0), "generator": GEN, "stop": Int(0, 9, optional=True),
+      "exclude": Ints(0)},
      unswept={"self": "the model"}, errors={"stop:None": "ok"},
      reference=lambda kw: ngram.NGram(2, 10, 0.1).fit(ids10().numpy()).generate(
-         kw["start"], kw["n_tokens"], kw["generator"], kw["stop"]))
+         kw["start"], kw["n_tokens"], kw["generator"], kw["stop"], kw["exclude"]))
 
 
 def probs_ref(kw):  # softmax(logits / T) over the top_k, written with torch.topk and a scatter
     z = kw["logits"].double() / kw["temperature"]
+    for i in kw["exclude"]:
+        z[..., i] = -math.inf
     k = kw["top_k"] or z.shape[-1]
     keep = torch.zeros_like(z, dtype=torch.bool).scatter(-1, torch.topk(z, min(k, z.shape[-1]),
                                                                         -1).indices, True)
@@ -1167,9 +1173,9 @@ def probs_ref(kw):  # softmax(logits / T) over the top_k, written with torch.top
 
 
 spec("lmvis.sampling.next_token_probs", kw_call(sampling.next_token_probs),
-     lambda: {"logits": tensor(2, 6), "temperature": 0.7, "top_k": 3},
+     lambda: {"logits": tensor(2, 6), "temperature": 0.7, "top_k": 3, "exclude": [0]},
      {"logits": Ten(shape="ok"), "temperature": Real(0.0, low_open=True),
-      "top_k": Int(1, optional=True)},
+      "top_k": Int(1, optional=True), "exclude": Ints(0)},
      reference=probs_ref, errors={"logits:fewer dimensions": "ok"}, tol=1e-12)
 
 

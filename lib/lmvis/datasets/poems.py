@@ -211,7 +211,8 @@ def write_poems(model: torch.nn.Module, tokenizer: CharTokenizer, n: int, prompt
     ``MAX_POEM_CHARS + 1`` tokens in all; each poem is the text before the first break it
     writes (one that never writes it is cut at that length and cannot have a poem's shape).
     ``model.generate`` draws with ``temperature``, ``top_k`` and ``generator``; all ``n`` are
-    written as one batch.
+    written as one batch. ``<unk>`` is never drawn: it stands for every character outside the
+    vocabulary at once, so it is likelier than any one of them, yet could never be written.
     """
     import torch
 
@@ -229,7 +230,8 @@ def write_poems(model: torch.nn.Module, tokenizer: CharTokenizer, n: int, prompt
         raise ValueError(f"prompt must have at most {MAX_POEM_CHARS} characters, got {len(prompt)}")
     start = tokenizer.encode(POEM_BREAK + prompt)
     new = MAX_POEM_CHARS + 1 - len(prompt)
+    exclude = [0] if tokenizer.unk else []  # id 0 is <unk>
     out = model.generate(torch.tensor([start] * n), new, temperature=temperature, top_k=top_k,
-                         generator=generator)  # (n, 1 + len(prompt) + new)
+                         generator=generator, exclude=exclude)  # (n, 1 + len(prompt) + new)
     texts = [tokenizer.decode(row[1:]) for row in out]
     return [t.split(POEM_BREAK)[0] for t in texts]
