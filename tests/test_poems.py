@@ -109,6 +109,8 @@ def test_split_keeps_groups_whole_and_sends_straddling_ones_to_training():
     for seed in range(3):
         split = split_poems(poems, 0.25, 0.25, seed=seed)
         drawn = _drawn_parts(poems, 0.25, 0.25, seed)
+        as_drawn = split_poems(poems, 0.25, 0.25, seed=seed, keep_groups=False)
+        assert as_drawn.val == [p for p, k in zip(poems, drawn, strict=True) if k == 1]
         where = {p: k for k, part in enumerate((split.train, split.val, split.test)) for p in part}
         for i in range(20):
             a, b = drawn[i], drawn[40 + i]

@@ -1066,9 +1066,9 @@ spec("lmvis.datasets.poems.poem_groups", kw_call(poems.poem_groups),
      {"poems": Obj(others=[["a", 3], "abc"]), "min_shared": Int(1)})
 spec("lmvis.datasets.poems.split_poems", kw_call(poems.split_poems),
      lambda: {"poems": list("abcdefghij"), "val_fraction": 0.2, "test_fraction": 0.2,
-              "seed": 0},
+              "seed": 0, "keep_groups": True},
      {"poems": Obj(others=[[], ["a", 3], "abc"]), "val_fraction": Real(0.0, 1.0),
-      "test_fraction": Real(0.0, 1.0), "seed": Int(0)},
+      "test_fraction": Real(0.0, 1.0), "seed": Int(0), "keep_groups": Flag()},
      errors={"val_fraction:above maximum": ValueError, "test_fraction:above maximum": ValueError})
 WRITE = {"model": GPT_MODEL, "tokenizer": TOKENIZER, "n": Int(1),
          "prompt": Text(bad=["春\n风", "春" * 49]), "temperature": Real(0.0, low_open=True),
@@ -1253,7 +1253,7 @@ def lm_train(**kw):
             "steps": 3, "batch_size": 2, "length": 4, "lr": 0.01, "warmup": 1,
             "min_lr_factor": 0.1, "weight_decay": 0.1, "grad_clip": 1.0, "seed": 0,
             "quantum": 2.0**-20, "eval_fn": lambda m: 1.0, "eval_every": 1,
-            "snapshot_steps": (0, 2), "progress": False, "desc": "t", **kw}
+            "snapshot_steps": (0, 2), "progress": False, "desc": "t", "report": None, **kw}
 
 
 def lm_train_call(kw):  # a copy of the model each time: training changes it in place
@@ -1268,7 +1268,8 @@ spec("lmvis.training.train_language_model", lm_train_call, lm_train,
       "warmup": Int(0, 2), "min_lr_factor": Real(0.0, 1.0), "weight_decay": Real(0.0),
       "grad_clip": Real(0.0, low_open=True), "seed": Int(0),
       "quantum": Real(0.0, low_open=True, optional=True), "eval_fn": Func(optional=True),
-      "eval_every": Int(0), "snapshot_steps": Ints(0), "progress": Flag(), "desc": Text()},
+      "eval_every": Int(0), "snapshot_steps": Ints(0), "progress": Flag(), "desc": Text(),
+      "report": Func(optional=True)},
      errors={"eval_fn:None": ValueError, "steps:below minimum": ValueError},
      reference=lm_train_call, goods=False)
 

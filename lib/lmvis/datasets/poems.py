@@ -128,7 +128,7 @@ def poem_groups(poems: Sequence[str], min_shared: int = 2) -> list[int]:
 
 
 def split_poems(poems: Sequence[str], val_fraction: float = 0.05, test_fraction: float = 0.05,
-                seed: int = 0) -> PoemSplit:
+                seed: int = 0, keep_groups: bool = True) -> PoemSplit:
     """A seeded random split of whole poems into train, validation and test, with every group of
     near-duplicates (:func:`poem_groups`) in one part.
 
@@ -137,6 +137,8 @@ def split_poems(poems: Sequence[str], val_fraction: float = 0.05, test_fraction:
     training data; then every group whose poems were drawn for more than one part goes wholly to
     training. So no held-out poem occurs in training, verbatim or as a variant sharing two whole
     lines with a training poem; the held-out parts are a little smaller than the fractions.
+    ``keep_groups=False`` skips that second step (the split as drawn, which lets variants of
+    one poem fall on both sides).
     """
     poems = [checks.text(f"poems[{i}]", p) for i, p in
              enumerate(checks.sequence("poems", poems, min_length=1))]
@@ -144,6 +146,9 @@ def split_poems(poems: Sequence[str], val_fraction: float = 0.05, test_fraction:
     test_fraction = checks.real("test_fraction", test_fraction, minimum=0, maximum=1)
     seed = checks.integer("seed", seed, minimum=0)
     part = _drawn_parts(poems, val_fraction, test_fraction, seed)
+    if not checks.boolean("keep_groups", keep_groups):
+        return PoemSplit(*([p for p, w in zip(poems, part, strict=True) if w == k]
+                           for k in range(3)))
     groups = poem_groups(poems)
     parts_of: dict[int, set[int]] = {}
     for g, k in zip(groups, part, strict=True):
