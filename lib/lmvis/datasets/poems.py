@@ -3,8 +3,9 @@
 ``tang_wuyan/wuyan.txt`` holds 17,871 poems of the Complete Tang Poems (全唐诗) from the
 chinese-poetry compilation (MIT licence, ``tang_wuyan/LICENSE-chinese-poetry``; the poems are
 in the public domain), one per line, each two or four couplets of the form ``XXXXX，XXXXX。``.
-``tang_wuyan/README.md`` gives the source commit and the filter. The split is of whole poems,
-so no poem has characters on both sides of the train / held-out line.
+``tang_wuyan/README.md`` gives the source commit and the filter. The split is of whole groups
+of near-duplicate poems (:func:`poem_groups`), so no held-out poem has a copy or a variant
+sharing two whole lines on the training side.
 """
 
 from __future__ import annotations
