@@ -16,7 +16,7 @@ The same data, vocabulary, model, settings (lmvis.pretrained.SETTINGS) and train
     .venv/bin/python tools/numerics.py -- .venv/bin/python tools/train_gpt.py
 
 Then put the printed SHA-256 into lmvis/pretrained.py (TANG_GPT_SHA256). Not run by make:
-about 25 minutes of CPU, half that in wall time on two cores.
+about 17 minutes of CPU, some 9 in wall time on two free cores.
 """
 
 from __future__ import annotations
