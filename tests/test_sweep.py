@@ -1159,7 +1159,7 @@ spec("lmvis.ngram.NGram.generate",
       "exclude": Ints(0)},
      unswept={"self": "the model"}, errors={"stop:None": "ok"},
      reference=lambda kw: ngram.NGram(2, 10, 0.1).fit(ids10().numpy()).generate(
-         kw["start"], kw["n_tokens"], kw["generator"], kw["stop"], kw["exclude"]))
+         kw["start"], kw["n_tokens"], kw["generator"], kw["stop"], exclude=kw["exclude"]))
 
 
 def probs_ref(kw):  # softmax(logits / T) over the top_k, written with torch.topk and a scatter

@@ -81,7 +81,7 @@ class NGram:
         return math.exp(self.nll(ids))
 
     def generate(self, start: int, n_tokens: int, generator: torch.Generator | None = None,
-                 stop: int | None = None, exclude: Sequence[int] = ()) -> list[int]:
+                 stop: int | None = None, *, exclude: Sequence[int] = ()) -> list[int]:
         """``start`` followed by up to ``n_tokens`` sampled ids, ending early after ``stop``;
         ids in ``exclude`` (e.g. ``<unk>``) are never drawn."""
         V = self.vocab_size

@@ -129,7 +129,7 @@ def poem_groups(poems: Sequence[str], min_shared: int = 2) -> list[int]:
 
 
 def split_poems(poems: Sequence[str], val_fraction: float = 0.05, test_fraction: float = 0.05,
-                seed: int = 0, keep_groups: bool = True) -> PoemSplit:
+                seed: int = 0, *, keep_groups: bool = True) -> PoemSplit:
     """A seeded random split of whole poems into train, validation and test, with every group of
     near-duplicates (:func:`poem_groups`) in one part.
 
