@@ -103,6 +103,40 @@ def test_top_k_keeps_ties_and_top_1_is_greedy():
     assert torch.equal(choice, logits.argmax(-1))
 
 
+def test_excluded_tokens_get_probability_zero_before_top_k():
+    logits = torch.tensor([[5.0, 3.0, 2.0, 1.0], [0.0, 4.0, 1.0, 1.0]])
+    p = next_token_probs(logits, exclude=[0])
+    assert torch.equal(p[:, 0], torch.zeros(2, dtype=torch.float64))
+    assert torch.allclose(p[:, 1:], F.softmax(logits[:, 1:].double(), -1), rtol=0, atol=1e-15)
+    greedy = next_token_probs(logits, top_k=1, exclude=[0])  # the best of the others
+    assert greedy.argmax(-1).tolist() == [1, 1] and ((greedy > 0).sum(-1) == 1).all()
+    assert torch.equal(next_token_probs(logits, top_k=2, exclude=[0, 0]),
+                       next_token_probs(logits, top_k=2, exclude=(0,)))
+    with pytest.raises(ValueError, match="below the vocabulary size 4"):
+        next_token_probs(logits, exclude=[4])
+    with pytest.raises(ValueError, match="at least one"):
+        next_token_probs(logits, exclude=[0, 1, 2, 3])
+
+
+def test_bigram_and_gpt_generation_never_draw_an_excluded_token():
+    from lmvis.gpt import GPT, GPTConfig
+
+    bigram = NGram(2, 3, alpha=1.0).fit([0, 0, 0, 0, 1, 2])  # 0 follows 0 most often
+    out = bigram.generate(0, 200, generator=torch.Generator().manual_seed(0), exclude=[0])
+    assert out[0] == 0 and 0 not in out[1:] and len(out) == 201
+    torch.manual_seed(0)
+    gpt = GPT(GPTConfig(6, 8, 8, 1, 2)).double()
+    with torch.no_grad():
+        gpt.norm.bias.fill_(3.0)  # every final hidden state leans towards the ones vector ...
+        gpt.head.weight[0] = 3.0  # ... and token 0's row is that vector: it scores far above
+    free = gpt.generate([1, 2], 30, top_k=1)
+    assert (free[2:] == 0).all()  # greedy takes token 0 every time ...
+    banned = gpt.generate([1, 2], 30, top_k=1, exclude=[0])
+    assert not (banned[2:] == 0).any()  # ... and never when it is excluded
+    with pytest.raises(ValueError, match="exclude"):
+        gpt.generate([1, 2], 3, exclude=[6])
+
+
 def test_sampling_frequencies_match_the_probabilities_and_skip_zeros():
     probs = torch.tensor([0.1, 0.0, 0.6, 0.3], dtype=torch.float64)
     g = torch.Generator().manual_seed(0)

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from lmvis.datasets.poems import (
     form_counts,
     is_poem,
     load_poems,
+    poem_groups,
     poem_lines,
     split_poems,
     write_poems,
@@ -62,8 +64,60 @@ def test_split_is_seeded_disjoint_by_text_and_complete(poems):
     assert not set(a.train) & set(a.val) and not set(a.train) & set(a.test)
     assert not set(a.val) & set(a.test)
     distinct = len(set(poems))
-    assert len(set(a.val)) == len(set(a.test)) == round(0.05 * distinct)
+    assert 0.9 * round(0.05 * distinct) < len(set(a.val)) <= round(0.05 * distinct)
+    assert 0.9 * round(0.05 * distinct) < len(set(a.test)) <= round(0.05 * distinct)
     assert split_poems(poems, seed=1).val != a.val
+
+
+def _lines(poem):
+    return {x for x in poem.replace("。", "，").split("，") if x}
+
+
+def test_no_held_out_poem_shares_two_whole_lines_with_a_training_poem(poems):
+    split = split_poems(poems)
+    by_line = {}
+    for i, p in enumerate(split.train):
+        for line in _lines(p):
+            by_line.setdefault(line, set()).add(i)
+    for part in (split.val, split.test):
+        for p in part:
+            shared = Counter(i for line in _lines(p) for i in by_line.get(line, ()))
+            assert max(shared.values(), default=0) < 2, p
+    # the held-out parts lost only the poems of groups the draw had spread over two parts
+    assert 800 < len(split.val) <= round(0.05 * len(set(poems)))
+    assert 800 < len(split.test) <= round(0.05 * len(set(poems)))
+
+
+def test_poem_groups_join_poems_sharing_two_lines_transitively():
+    a = "春风吹柳枝，明月照山水。"
+    b = "春风吹柳枝，明月照山水。白云生远岫，落日下长川。"  # shares a's two lines
+    c = "白云生远岫，落日下长川。孤舟一夜泊，明月照山水。"  # shares two of b's, one of a's
+    d = "春风吹柳枝，孤城对远山。"                          # shares one line only
+    assert poem_groups([a, b, c, d, a]) == [0, 0, 0, 3, 0]
+    assert poem_groups([a, c]) == [0, 1]  # one shared line is not enough
+    assert poem_groups([a, c], min_shared=1) == [0, 0]
+    assert poem_groups([d, d]) == [0, 0]  # identical texts are one group
+
+
+def test_split_keeps_groups_whole_and_sends_straddling_ones_to_training():
+    from lmvis.datasets.poems import _drawn_parts
+
+    base = [f"{i:05d}，{i + 100:05d}。" for i in range(40)]  # two distinct lines each
+    variants = [p + "变体变体变，变体变体变。" for p in base[:20]]  # each shares both with its base
+    poems = base + variants
+    straddled = 0
+    for seed in range(3):
+        split = split_poems(poems, 0.25, 0.25, seed=seed)
+        drawn = _drawn_parts(poems, 0.25, 0.25, seed)
+        as_drawn = split_poems(poems, 0.25, 0.25, seed=seed, keep_groups=False)
+        assert as_drawn.val == [p for p, k in zip(poems, drawn, strict=True) if k == 1]
+        where = {p: k for k, part in enumerate((split.train, split.val, split.test)) for p in part}
+        for i in range(20):
+            a, b = drawn[i], drawn[40 + i]
+            assert where[base[i]] == where[variants[i]] == (a if a == b else 0)
+            straddled += a != b
+        assert all(where[p] == drawn[i] for i, p in enumerate(base[20:], 20))  # no variant
+    assert straddled > 0
 
 
 def test_split_rejects_bad_fractions():
@@ -93,7 +147,8 @@ class _Echo(torch.nn.Module):
         super().__init__()
         self.tail = tok.encode(text)
 
-    def generate(self, prompt, n, temperature=1.0, top_k=None, generator=None):
+    def generate(self, prompt, n, temperature=1.0, top_k=None, generator=None, exclude=()):
+        self.exclude = exclude
         tail = torch.tensor((self.tail * 100)[:n])
         return torch.cat([prompt, tail.expand(len(prompt), n)], dim=1)
 
@@ -102,8 +157,10 @@ def test_write_poems_cuts_at_the_first_poem_break():
     from lmvis.tokenizers import CharTokenizer
 
     tok = CharTokenizer.from_text("\n" + QUATRAIN)
-    poems = write_poems(_Echo(tok, QUATRAIN[4:] + "\n"), tok, 2, prompt=QUATRAIN[:4])
+    echo = _Echo(tok, QUATRAIN[4:] + "\n")
+    poems = write_poems(echo, tok, 2, prompt=QUATRAIN[:4])
     assert poems == [QUATRAIN, QUATRAIN]
+    assert echo.exclude == [0]  # <unk> is never drawn
     with pytest.raises(ValueError, match="line breaks"):
         write_poems(_Echo(tok, "\n"), tok, 1, prompt="a\nb")
 

@@ -81,6 +81,8 @@ def test_poem_writer_accepts_any_typed_prompt_and_says_what_it_changed(small, pr
     model, tok = small
     poem, note = continue_poem(model, tok, prompt, seed=0)
     assert POEM_BREAK not in poem
+    kept = "".join(prompt.split())[:40]
+    assert "□" not in poem[len(kept):]  # the model never writes <unk>
     if any(c not in tok for c in "".join(prompt.split())):
         assert "□" in note
     if len("".join(prompt.split())) > 40:

@@ -1097,11 +1097,14 @@ spec("lmvis.datasets.poems.poem_lines", kw_call(poems.poem_lines), lambda: {"tex
 spec("lmvis.datasets.poems.load_poems", kw_call(poems.load_poems),
      lambda: {"expected_sha256": poems.POEMS_SHA256},
      {"expected_sha256": Text(bad=["abc", "Z" * 64, poems.POEMS_SHA256.upper()])}, goods=False)
+spec("lmvis.datasets.poems.poem_groups", kw_call(poems.poem_groups),
+     lambda: {"poems": ["a，b。", "a，b。c，d。", "c，e。"], "min_shared": 2},
+     {"poems": Obj(others=[["a", 3], "abc"]), "min_shared": Int(1)})
 spec("lmvis.datasets.poems.split_poems", kw_call(poems.split_poems),
      lambda: {"poems": list("abcdefghij"), "val_fraction": 0.2, "test_fraction": 0.2,
-              "seed": 0},
+              "seed": 0, "keep_groups": True},
      {"poems": Obj(others=[[], ["a", 3], "abc"]), "val_fraction": Real(0.0, 1.0),
-      "test_fraction": Real(0.0, 1.0), "seed": Int(0)},
+      "test_fraction": Real(0.0, 1.0), "seed": Int(0), "keep_groups": Flag()},
      errors={"val_fraction:above maximum": ValueError, "test_fraction:above maximum": ValueError})
 WRITE = {"model": GPT_MODEL, "tokenizer": TOKENIZER, "n": Int(1),
          "prompt": Text(bad=["春\n风", "春" * 49]), "temperature": Real(0.0, low_open=True),
@@ -1159,9 +1162,9 @@ def generate_ref(kw):  # the same prompt as a tensor, in the shape it was given
 
 spec("lmvis.gpt.GPT.generate", generate,
      lambda: {"prompt": ids10(3), "max_new_tokens": 4, "temperature": 0.9, "top_k": 3,
-              "generator": None},  # torch's global generator, which the sweep seeds per call
+              "generator": None, "exclude": [0]},  # generator None: torch's global one, seeded
      {"prompt": IDX, "max_new_tokens": Int(0), "temperature": Real(0.0, low_open=True),
-      "top_k": Int(1, optional=True), "generator": GEN},
+      "top_k": Int(1, optional=True), "generator": GEN, "exclude": Ints(0)},
      unswept={"self": "the model"}, reference=generate_ref,
      errors={"prompt:list": "ok", "prompt:extra dimension": "ok"}, goods=False)
 spec("lmvis.gpt.TorchGPT", kw_call(gpt.TorchGPT), lambda: {"config": gpt_config()},
@@ -1187,15 +1190,18 @@ for method in ("log_probs", "nll", "perplexity"):
          lambda: {"ids": ids10(seed=1).numpy()}, {"ids": IDS}, unswept={"self": "the model"})
 spec("lmvis.ngram.NGram.generate",
      lambda kw: ngram.NGram(2, 10, 0.1).fit(ids10().numpy()).generate(**kw),
-     lambda: {"start": 3, "n_tokens": 5, "generator": None, "stop": 2},
-     {"start": Int(0, 9), "n_tokens": Int(0), "generator": GEN, "stop": Int(0, 9, optional=True)},
+     lambda: {"start": 3, "n_tokens": 5, "generator": None, "stop": 2, "exclude": [0]},
+     {"start": Int(0, 9), "n_tokens": Int(0), "generator": GEN, "stop": Int(0, 9, optional=True),
+      "exclude": Ints(0)},
      unswept={"self": "the model"}, errors={"stop:None": "ok"},
      reference=lambda kw: ngram.NGram(2, 10, 0.1).fit(ids10().numpy()).generate(
-         kw["start"], kw["n_tokens"], kw["generator"], kw["stop"]))
+         kw["start"], kw["n_tokens"], kw["generator"], kw["stop"], exclude=kw["exclude"]))
 
 
 def probs_ref(kw):  # softmax(logits / T) over the top_k, written with torch.topk and a scatter
     z = kw["logits"].double() / kw["temperature"]
+    for i in kw["exclude"]:
+        z[..., i] = -math.inf
     k = kw["top_k"] or z.shape[-1]
     keep = torch.zeros_like(z, dtype=torch.bool).scatter(-1, torch.topk(z, min(k, z.shape[-1]),
                                                                         -1).indices, True)
@@ -1203,9 +1209,9 @@ def probs_ref(kw):  # softmax(logits / T) over the top_k, written with torch.top
 
 
 spec("lmvis.sampling.next_token_probs", kw_call(sampling.next_token_probs),
-     lambda: {"logits": tensor(2, 6), "temperature": 0.7, "top_k": 3},
+     lambda: {"logits": tensor(2, 6), "temperature": 0.7, "top_k": 3, "exclude": [0]},
      {"logits": Ten(shape="ok"), "temperature": Real(0.0, low_open=True),
-      "top_k": Int(1, optional=True)},
+      "top_k": Int(1, optional=True), "exclude": Ints(0)},
      reference=probs_ref, errors={"logits:fewer dimensions": "ok"}, tol=1e-12)
 
 
@@ -1283,7 +1289,7 @@ def lm_train(**kw):
             "steps": 3, "batch_size": 2, "length": 4, "lr": 0.01, "warmup": 1,
             "min_lr_factor": 0.1, "weight_decay": 0.1, "grad_clip": 1.0, "seed": 0,
             "quantum": 2.0**-20, "eval_fn": lambda m: 1.0, "eval_every": 1,
-            "snapshot_steps": (0, 2), "progress": False, "desc": "t", **kw}
+            "snapshot_steps": (0, 2), "progress": False, "desc": "t", "report": None, **kw}
 
 
 def lm_train_call(kw):  # a copy of the model each time: training changes it in place
@@ -1298,7 +1304,8 @@ spec("lmvis.training.train_language_model", lm_train_call, lm_train,
       "warmup": Int(0, 2), "min_lr_factor": Real(0.0, 1.0), "weight_decay": Real(0.0),
       "grad_clip": Real(0.0, low_open=True), "seed": Int(0),
       "quantum": Real(0.0, low_open=True, optional=True), "eval_fn": Func(optional=True),
-      "eval_every": Int(0), "snapshot_steps": Ints(0), "progress": Flag(), "desc": Text()},
+      "eval_every": Int(0), "snapshot_steps": Ints(0), "progress": Flag(), "desc": Text(),
+      "report": Func(optional=True)},
      errors={"eval_fn:None": ValueError, "steps:below minimum": ValueError},
      reference=lm_train_call, goods=False)
 

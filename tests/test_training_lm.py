@@ -94,9 +94,13 @@ def test_training_learns_a_cycle_records_evaluations_and_keeps_snapshots():
     model, ids, starts = _toy()
     X, Y = lm_examples([[0, 1, 2, 3, 4, 0, 1]], 8)
     before = lm_loss(model, X, Y)
+    reported = []
     run = train_language_model(model, ids, starts, steps=60, batch_size=8, length=8, lr=0.01,
                                warmup=5, eval_fn=lambda m: lm_loss(m, X, Y), eval_every=20,
-                               snapshot_steps=(0, 30), quantum=2.0**-20, progress=False)
+                               snapshot_steps=(0, 30), quantum=2.0**-20, progress=False,
+                               report=lambda r: reported.append((len(r.train_loss),
+                                                                 r.val_loss[-1])))
+    assert reported == list(zip(run.eval_steps, run.val_loss, strict=True))  # as it trained
     assert before > 1.0 and run.val_loss[-1] < 0.05  # log 5 = 1.61 at the start
     assert run.eval_steps == [20, 40, 60] and len(run.train_loss) == len(run.lr) == 60
     assert sorted(run.snapshots) == [0, 30]

@@ -39,12 +39,14 @@ def commit() -> str:
     return head + (" (with uncommitted changes)" if dirty else "")
 
 
-def provenance(script: str, *, cpu_seconds: float, wall_seconds: float) -> dict:
-    """The provenance record of a run of ``script`` (a path relative to the repository)."""
+def provenance(script: str, *, cpu_seconds: float, wall_seconds: float,
+               at_commit: str | None = None) -> dict:
+    """The provenance record of a run of ``script`` (a path relative to the repository);
+    ``at_commit``, :func:`commit` taken when a long run started (the tree may change meanwhile)."""
     import torch
 
     return {
-        "script": script, "commit": commit(),
+        "script": script, "commit": at_commit or commit(),
         "date_utc": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M"),
         "python": platform.python_version(), "torch": torch.__version__,
         "processor": processor(), "cpu_count": os.cpu_count(),

@@ -30,7 +30,7 @@ from lmvis.gpt import GPTConfig
 from lmvis.pretrained import SETTINGS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from provenance import provenance  # noqa: E402
+from provenance import commit, provenance  # noqa: E402
 from train_gpt import chapter9_data, seeded_gpt, train_like_chapter9  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,9 +42,12 @@ OUT = ROOT / "lib" / "lmvis" / "datasets" / "scaling" / "sweep.json"
 SIZES = ((8, 2, 2), (16, 2, 2), (24, 2, 2), (32, 2, 4), (48, 2, 4), (64, 2, 4))
 STEPS = 1000
 EVAL_EVERY = 200
+
+
 def main(out: Path = OUT) -> None:
     s = SETTINGS
     torch.set_num_threads(1)
+    started = commit()  # the code the sweep ran, before anything changes while it runs
     split, tok, ids, starts, X_val, Y_val = chapter9_data(s)
     tokens = STEPS * s["batch_size"] * s["context"]
     wall0 = time.perf_counter()
@@ -74,7 +77,7 @@ def main(out: Path = OUT) -> None:
                      "dtype": "float32", "vocab_size": tok.vocab_size,
                      "val_poems": len(split.val), "val_targets": int((Y_val != -100).sum())},
         "runs": runs,
-        "provenance": provenance("tools/scaling_sweep.py",
+        "provenance": provenance("tools/scaling_sweep.py", at_commit=started,
                                  cpu_seconds=sum(r["cpu_seconds"] for r in runs),
                                  wall_seconds=time.perf_counter() - wall0),
     }

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import KW_ONLY, dataclass
 
 import torch
@@ -22,7 +22,7 @@ from torch import nn
 
 from lmvis import checks
 from lmvis.attention import MultiHeadAttention, causal_mask
-from lmvis.sampling import next_token_probs, sample_next
+from lmvis.sampling import _check_exclude, next_token_probs, sample_next
 from lmvis.transformer import FeedForward
 
 __all__ = ["GPT", "GPTConfig", "PreLNBlock", "TorchGPT", "gpt_param_breakdown", "gpt_param_count"]
@@ -199,14 +199,16 @@ class GPT(nn.Module):
     @torch.no_grad()
     def generate(self, prompt: torch.Tensor | list[int], max_new_tokens: int, *,
                  temperature: float = 1.0, top_k: int | None = None,
-                 generator: torch.Generator | None = None) -> torch.Tensor:
+                 generator: torch.Generator | None = None,
+                 exclude: Sequence[int] = ()) -> torch.Tensor:
         """Extend ``prompt`` by ``max_new_tokens`` sampled tokens, one at a time.
 
         prompt: non-empty ids, (T,) or (B, T) (a list or a long tensor). Each step reads the last
         ``context`` tokens, turns the last position's logits into probabilities with
         ``temperature`` and ``top_k`` (``top_k=1`` is greedy decoding), and draws from them with
-        ``generator`` (:func:`lmvis.sampling.sample_next`). Returns the prompt followed by the
-        new tokens, shaped like the prompt. Probabilities are computed in float64.
+        ``generator`` (:func:`lmvis.sampling.sample_next`); ids in ``exclude`` are never drawn.
+        Returns the prompt followed by the new tokens, shaped like the prompt. Probabilities are
+        computed in float64.
         """
         if isinstance(prompt, list | tuple):  # ids, or rows of ids
             rows = checks.sequence("prompt", prompt)
@@ -227,6 +229,7 @@ class GPT(nn.Module):
             checks.integer("top_k", top_k, minimum=1)
         if generator is not None:
             checks.instance("generator", generator, torch.Generator)
+        exclude = _check_exclude(exclude, self.config.vocab_size)
         flat = prompt.dim() == 1
         idx = prompt[None] if flat else prompt  # (B, T)
         self._check_idx(idx[:, -self.config.context:], "prompt")
@@ -240,7 +243,7 @@ class GPT(nn.Module):
                 else:  # the window slides: positions change, so read the last `context` anew
                     x, _ = self.hidden(idx[:, -self.config.context:])  # (B, context, d_model)
                     logits = self.head(x[:, -1])
-                probs = next_token_probs(logits, temperature, top_k)  # (B, V) float64
+                probs = next_token_probs(logits, temperature, top_k, exclude)  # (B, V) float64
                 nxt = sample_next(probs, generator)  # (B,)
                 idx = torch.cat([idx, nxt[:, None]], dim=1)
         finally:

@@ -10,13 +10,14 @@ ids[1:] in nats per token, and its exponential, the perplexity.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 from numpy.typing import ArrayLike
 
 from lmvis import checks
-from lmvis.sampling import sample_next
+from lmvis.sampling import _check_exclude, sample_next
 
 __all__ = ["NGram"]
 
@@ -80,8 +81,9 @@ class NGram:
         return math.exp(self.nll(ids))
 
     def generate(self, start: int, n_tokens: int, generator: torch.Generator | None = None,
-                 stop: int | None = None) -> list[int]:
-        """``start`` followed by up to ``n_tokens`` sampled ids, ending early after ``stop``."""
+                 stop: int | None = None, *, exclude: Sequence[int] = ()) -> list[int]:
+        """``start`` followed by up to ``n_tokens`` sampled ids, ending early after ``stop``;
+        ids in ``exclude`` (e.g. ``<unk>``) are never drawn."""
         V = self.vocab_size
         if generator is not None:
             checks.instance("generator", generator, torch.Generator)
@@ -89,7 +91,11 @@ class NGram:
         n_tokens = checks.integer("n_tokens", n_tokens, minimum=0)
         if stop is not None:
             stop = checks.integer("stop", stop, minimum=0, maximum=V - 1)
+        exclude = _check_exclude(exclude, V)
         p = torch.from_numpy(self.probs())
+        if exclude:
+            p = p.clone()
+            p[..., exclude] = 0.0
         out = [start]
         for _ in range(n_tokens):
             row = p if self.order == 1 else p[out[-1]]

@@ -34,7 +34,7 @@ SETTINGS = {
     "grad_clip": 1.0, "seed": 0, "init_seed": 0,
 }
 #: SHA-256 of ``weights/tang_gpt.pt`` as tools/train_gpt.py writes it.
-TANG_GPT_SHA256 = "d431aa8bc7f6c43c8636662e7b1dc564af6ef3e46acd18726464f165689e0c03"
+TANG_GPT_SHA256 = "2de08adfdb28c3feba4b5318b79f690c740ab5efc986568b7f5f65b1fa23a64d"
 
 
 def weights_path() -> Path:

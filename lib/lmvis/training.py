@@ -601,7 +601,8 @@ def train_language_model(model: torch.nn.Module, ids: torch.Tensor, starts: torc
                          grad_clip: float = 1.0, seed: int = 0, quantum: float | None = None,
                          eval_fn: Callable[[torch.nn.Module], float] | None = None,
                          eval_every: int = 0, snapshot_steps: Iterable[int] = (),
-                         progress: bool = True, desc: str = "training") -> LMRun:
+                         progress: bool = True, desc: str = "training",
+                         report: Callable[[LMRun], None] | None = None) -> LMRun:
     """Train a next-token model on windows of ``ids``: AdamW, linear warm-up, cosine decay.
 
     Each of ``steps`` steps draws ``batch_size`` windows of ``length`` tokens that start at
@@ -612,6 +613,8 @@ def train_language_model(model: torch.nn.Module, ids: torch.Tensor, starts: torc
     ``quantum`` the weights are rounded to that grid before the first step and after every
     step (:func:`quantize_`). ``eval_fn(model)`` is recorded every ``eval_every`` steps and
     after the last; ``snapshot_steps`` (0 = before training) keep copies of the weights.
+    ``report(run)``, if given, is called after each evaluation with the run so far (to show
+    the losses while it trains).
     """
     import torch
 
@@ -633,6 +636,8 @@ def train_language_model(model: torch.nn.Module, ids: torch.Tensor, starts: torc
         raise ValueError("eval_every needs an eval_fn(model) to call")
     if eval_fn is not None:
         checks.is_callable("eval_fn", eval_fn)
+    if report is not None:
+        checks.is_callable("report", report)
     snapshot_steps = set(checks.integers("snapshot_steps", snapshot_steps, minimum=0))
     if snapshot_steps and max(snapshot_steps) > steps:
         raise ValueError(f"snapshot_steps must lie in [0, steps = {steps}], got "
@@ -676,5 +681,7 @@ def train_language_model(model: torch.nn.Module, ids: torch.Tensor, starts: torc
             run.eval_steps.append(step)
             run.val_loss.append(float(eval_fn(model)))
             model.train()
+            if report is not None:
+                report(run)
     bar.close()
     return run

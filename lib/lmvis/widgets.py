@@ -162,7 +162,8 @@ def continue_poem(model: torch.nn.Module, tokenizer: CharTokenizer, prompt: str 
     Never raises on a slider's value or on what a reader types: the temperature is clipped into
     ``POEM_SLIDERS`` (±inf too; NaN is refused, no slider gives it), top_k into [0, vocabulary]
     (0 = all tokens), the prompt loses line breaks and spaces and is cut to 40 characters, and
-    characters outside the vocabulary are written as □ (the model reads them as ``<unk>``).
+    characters of the prompt outside the vocabulary are shown as □ (the model reads them as
+    ``<unk>``). What the model adds never holds □: :func:`write_poems` never draws ``<unk>``.
     """
     import torch
 

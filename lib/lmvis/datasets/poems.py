@@ -3,8 +3,9 @@
 ``tang_wuyan/wuyan.txt`` holds 17,871 poems of the Complete Tang Poems (全唐诗) from the
 chinese-poetry compilation (MIT licence, ``tang_wuyan/LICENSE-chinese-poetry``; the poems are
 in the public domain), one per line, each two or four couplets of the form ``XXXXX，XXXXX。``.
-``tang_wuyan/README.md`` gives the source commit and the filter. The split is of whole poems,
-so no poem has characters on both sides of the train / held-out line.
+``tang_wuyan/README.md`` gives the source commit and the filter. The split is of whole groups
+of near-duplicate poems (:func:`poem_groups`), so no held-out poem has a copy or a variant
+sharing two whole lines on the training side.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_POEM_CHARS", "N_POEMS", "POEMS_SHA256", "POEM_BREAK", "PoemSplit", "form_counts",
-    "is_poem", "load_poems", "poem_lines", "poems_path", "split_poems", "write_poems",
+    "is_poem", "load_poems", "poem_groups", "poem_lines", "poems_path", "split_poems",
+    "write_poems",
 ]
 
 #: SHA-256 of ``tang_wuyan/wuyan.txt`` (the same as in its README).
@@ -80,21 +82,86 @@ class PoemSplit:
             object.__setattr__(self, name, part)
 
 
-def split_poems(poems: Sequence[str], val_fraction: float = 0.05, test_fraction: float = 0.05,
-                seed: int = 0) -> PoemSplit:
-    """A seeded random split of whole poems into train, validation and test.
+def poem_groups(poems: Sequence[str], min_shared: int = 2) -> list[int]:
+    """Each poem's group: poems that share at least ``min_shared`` whole lines are in one group,
+    and so, transitively, are the poems linked through them.
 
-    The split is of distinct texts: the file holds some poems twice (the same poem under two
-    poets' names), and every copy goes to the part its text is drawn for, so no held-out poem
-    also occurs verbatim in training. ``round(fraction * d)`` of the d distinct texts go to each
-    held-out part, chosen by one permutation of ``np.random.default_rng(seed)`` (the same on
-    every machine); the rest is training data.
+    The Complete Tang Poems keeps variant versions of some poems (under two poets' names, or with
+    a few characters changed); such variants share most of their lines without being equal. A line
+    is a stretch between the marks "，" and "。" (the mark itself not compared); identical texts
+    are always one group. Returns, per poem in order, the index of its group's first poem.
+    """
+    poems = [checks.text(f"poems[{i}]", p) for i, p in
+             enumerate(checks.sequence("poems", poems))]
+    min_shared = checks.integer("min_shared", min_shared, minimum=1)
+    parent = list(range(len(poems)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(i: int, j: int) -> None:
+        a, b = root(i), root(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    first: dict[str, int] = {}
+    by_line: dict[str, list[int]] = {}
+    for i, p in enumerate(poems):
+        if p in first:
+            join(first[p], i)
+            continue
+        first[p] = i
+        for line in {x for x in re.split(r"[，。]", p) if x}:
+            by_line.setdefault(line, []).append(i)
+    shared: dict[tuple[int, int], int] = {}
+    for members in by_line.values():
+        for a in range(len(members)):
+            for b in range(a + 1, len(members)):
+                key = (members[a], members[b])
+                shared[key] = shared.get(key, 0) + 1
+    for (i, j), n in shared.items():
+        if n >= min_shared:
+            join(i, j)
+    return [root(i) for i in range(len(poems))]
+
+
+def split_poems(poems: Sequence[str], val_fraction: float = 0.05, test_fraction: float = 0.05,
+                seed: int = 0, *, keep_groups: bool = True) -> PoemSplit:
+    """A seeded random split of whole poems into train, validation and test, with every group of
+    near-duplicates (:func:`poem_groups`) in one part.
+
+    First ``round(fraction * d)`` of the d distinct texts are drawn for each held-out part by one
+    permutation of ``np.random.default_rng(seed)`` (the same on every machine), the rest being
+    training data; then every group whose poems were drawn for more than one part goes wholly to
+    training. So no held-out poem occurs in training, verbatim or as a variant sharing two whole
+    lines with a training poem; the held-out parts are a little smaller than the fractions.
+    ``keep_groups=False`` skips that second step (the split as drawn, which lets variants of
+    one poem fall on both sides).
     """
     poems = [checks.text(f"poems[{i}]", p) for i, p in
              enumerate(checks.sequence("poems", poems, min_length=1))]
     val_fraction = checks.real("val_fraction", val_fraction, minimum=0, maximum=1)
     test_fraction = checks.real("test_fraction", test_fraction, minimum=0, maximum=1)
     seed = checks.integer("seed", seed, minimum=0)
+    part = _drawn_parts(poems, val_fraction, test_fraction, seed)
+    if not checks.boolean("keep_groups", keep_groups):
+        return PoemSplit(*([p for p, w in zip(poems, part, strict=True) if w == k]
+                           for k in range(3)))
+    groups = poem_groups(poems)
+    parts_of: dict[int, set[int]] = {}
+    for g, k in zip(groups, part, strict=True):
+        parts_of.setdefault(g, set()).add(k)
+    where = [0 if len(parts_of[g]) > 1 else k for g, k in zip(groups, part, strict=True)]
+    train, val, test = ([p for p, w in zip(poems, where, strict=True) if w == k] for k in range(3))
+    return PoemSplit(train=train, val=val, test=test)
+
+
+def _drawn_parts(poems: list[str], val_fraction: float, test_fraction: float,
+                 seed: int) -> list[int]:
+    """Each poem's part (0 train, 1 validation, 2 test) as drawn for its text, before grouping."""
     distinct = list(dict.fromkeys(poems))  # first-occurrence order
     d = len(distinct)
     n_val, n_test = round(val_fraction * d), round(test_fraction * d)
@@ -104,11 +171,10 @@ def split_poems(poems: Sequence[str], val_fraction: float = 0.05, test_fraction:
             f"held out of {d} distinct poems"
         )
     order = np.random.default_rng(seed).permutation(d)
-    part = np.zeros(d, dtype=np.int64)  # 0 train, 1 validation, 2 test
+    part = np.zeros(d, dtype=np.int64)
     part[order[:n_val]], part[order[n_val:n_val + n_test]] = 1, 2
     where = {text: int(part[i]) for i, text in enumerate(distinct)}
-    train, val, test = ([p for p in poems if where[p] == k] for k in range(3))
-    return PoemSplit(train=train, val=val, test=test)
+    return [where[p] for p in poems]
 
 
 #: The start and end of every poem in a token stream: a line break, as in the file.
@@ -164,7 +230,8 @@ def write_poems(model: torch.nn.Module, tokenizer: CharTokenizer, n: int, prompt
     ``MAX_POEM_CHARS + 1`` tokens in all; each poem is the text before the first break it
     writes (one that never writes it is cut at that length and cannot have a poem's shape).
     ``model.generate`` draws with ``temperature``, ``top_k`` and ``generator``; all ``n`` are
-    written as one batch.
+    written as one batch. ``<unk>`` is never drawn: it stands for every character outside the
+    vocabulary at once, so it is likelier than any one of them, yet could never be written.
     """
     import torch
 
@@ -177,7 +244,8 @@ def write_poems(model: torch.nn.Module, tokenizer: CharTokenizer, n: int, prompt
         raise ValueError(f"prompt must have at most {MAX_POEM_CHARS} characters, got {len(prompt)}")
     start = tokenizer.encode(POEM_BREAK + prompt)
     new = MAX_POEM_CHARS + 1 - len(prompt)
+    exclude = [0] if tokenizer.unk else []  # id 0 is <unk>
     out = model.generate(torch.tensor([start] * n), new, temperature=temperature, top_k=top_k,
-                         generator=generator)  # (n, 1 + len(prompt) + new)
+                         generator=generator, exclude=exclude)  # (n, 1 + len(prompt) + new)
     texts = [tokenizer.decode(row[1:]) for row in out]
     return [t.split(POEM_BREAK)[0] for t in texts]

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["RUN_KEYS", "SWEEP_SHA256", "load_sweep", "sweep_path", "sweep_table"]
 
 #: SHA-256 of ``scaling/sweep.json`` as tools/scaling_sweep.py wrote it.
-SWEEP_SHA256 = "96d3b63f5d22ee4603fe69c3bd8946c06c86ec9ec2b9e71225fe8169b4c08f68"
+SWEEP_SHA256 = "ae7b43551be3c392bd4ec54101eb60bbc1b74514fdc9132060d598d730242fd0"
 
 
 def sweep_path() -> Path:
