@@ -176,6 +176,16 @@ def test_no_stored_stream_keeps_a_progress_bar_redraw(notebook):
                 )
 
 
+def test_no_stored_stream_is_split_where_the_kernel_happened_to_cut_it(notebook):
+    for cell in _code_cells(notebook):
+        outputs = cell.get("outputs", [])
+        assert len(tidy_notebooks.join_adjacent_streams(outputs)) == len(outputs), (
+            "a cell stores its printed text as several consecutive outputs: run "
+            "`.venv/bin/python tools/tidy_notebooks.py chapters/*.ipynb` for the cell:\n"
+            + _source(cell)
+        )
+
+
 def test_every_pitfall_box_has_the_same_form(notebook):
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":

@@ -84,3 +84,15 @@ def test_tidy_leaves_a_tidy_notebook_byte_identical(tmp_path):
     assert tidy.tidy(nb) == []
     nbformat.write(nb, path)
     assert path.read_bytes() == written
+
+
+def test_split_streams_join_only_when_adjacent_and_nbval_cannot_tell():
+    image = nbformat.v4.new_output("display_data", data={"text/plain": "<Figure>"})
+    outputs = [_stream("stdout", "a\n"), _stream("stdout", "b"), _stream("stdout", "\nc\n"),
+               _stream("stderr", "warn\n"), image, _stream("stdout", "d\n")]
+    joined = tidy.join_adjacent_streams(copy.deepcopy(outputs))
+    assert [(o["output_type"], o.get("name"), o.get("text")) for o in joined] == [
+        ("stream", "stdout", "a\nb\nc\n"), ("stream", "stderr", "warn\n"),
+        ("display_data", None, None), ("stream", "stdout", "d\n")]
+    assert _nbval_view(joined) == _nbval_view(outputs)
+    assert tidy.join_adjacent_streams(copy.deepcopy(joined)) == joined  # idempotent

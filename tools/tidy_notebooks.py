@@ -1,6 +1,7 @@
-"""Reader-first stored notebooks: the setup cell collapsed, progress bars at their final line.
+"""Reader-first stored notebooks: the setup cell collapsed, progress bars at their final line,
+one output per run of printed text.
 
-Two idempotent changes to a notebook's metadata and stored outputs; code is never touched and
+Three idempotent changes to a notebook's metadata and stored outputs; code is never touched and
 nothing is re-executed. `make execute` applies both after executing (tools/execute_notebooks.py);
 to apply them to notebooks as they are stored:
 
@@ -13,8 +14,12 @@ to apply them to notebooks as they are stored:
   in the place of the first one, and each line keeps what follows its last carriage return:
   exactly what nbval compares (so `make test` is unaffected) and what a terminal would show.
   While the cell runs, the live bar still redraws as before.
+- Consecutive stream outputs of the same name are joined into one. Where a kernel cuts its
+  printed text into outputs depends on timing (a busy machine cuts more often), so without this a
+  re-execution could change the stored file where nothing changed for the reader; nbval joins
+  them before comparing, so `make test` is unaffected.
 
-tests/test_repo.py checks both on every chapter.
+tests/test_repo.py checks all three on every chapter.
 """
 
 from __future__ import annotations
@@ -74,13 +79,41 @@ def collapse_progress(nb) -> int:
     return changed
 
 
+def join_adjacent_streams(outputs: list) -> list:
+    """Each run of consecutive stream outputs of one name joined into one output, in place."""
+    joined = []
+    for out in outputs:
+        last = joined[-1] if joined else None
+        if (out.get("output_type") == "stream" and last is not None
+                and last.get("output_type") == "stream" and last["name"] == out["name"]):
+            joined[-1] = nbformat.from_dict({**last, "text": last["text"] + out["text"]})
+        else:
+            joined.append(out)
+    return joined
+
+
+def join_streams(nb) -> int:
+    """Join the split streams of every cell; the number of cells changed."""
+    changed = 0
+    for cell in nb.cells:
+        outputs = cell.get("outputs", [])
+        joined = join_adjacent_streams(outputs)
+        if len(joined) != len(outputs):
+            cell.outputs = joined
+            changed += 1
+    return changed
+
+
 def tidy(nb) -> list[str]:
-    """Both changes; what was done, for printing (empty when the notebook was already tidy)."""
+    """All three changes; what was done, for printing (empty when the notebook was already
+    tidy)."""
     done = []
     if tag_setup_cell(nb):
         done.append(f"setup cell tagged {SETUP_TAG}")
     if n := collapse_progress(nb):
         done.append(f"progress redraws collapsed in {n} cell(s)")
+    if n := join_streams(nb):
+        done.append(f"split streams joined in {n} cell(s)")
     return done
 
 
