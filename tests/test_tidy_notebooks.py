@@ -84,3 +84,16 @@ def test_tidy_leaves_a_tidy_notebook_byte_identical(tmp_path):
     assert tidy.tidy(nb) == []
     nbformat.write(nb, path)
     assert path.read_bytes() == written
+
+
+def test_tidy_collapses_solution_cells_for_the_book_and_jupyterlab():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import lmvis"),
+        nbformat.v4.new_code_cell("def f(): ...", metadata={"tags": ["solution"]}),
+        nbformat.v4.new_code_cell("f()"),
+    ])
+    assert tidy.tidy(nb) == ["setup cell tagged hide-input", "1 solution cell(s) collapsed"]
+    assert nb.cells[1].metadata.tags == ["solution", "hide-input"]
+    assert nb.cells[1].metadata["jupyter"]["source_hidden"] is True
+    assert "jupyter" not in nb.cells[2].metadata
+    assert tidy.tidy(nb) == []
