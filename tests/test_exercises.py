@@ -185,3 +185,92 @@ def test_check_answer_tolerance(capsys):
     assert "use σ" in capsys.readouterr().out
     assert core.check_answer([1.0], [1.0, 2.0], name="v", hint="h") is False
     assert "shape (2,)" in capsys.readouterr().out
+
+
+# --- the Exercises sections of the chapters -------------------------------------------------
+import json  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+#: chapters whose Exercises section is written (the rest follow with their corrections issues)
+WITH_EXERCISES = ["01_background", "02_neurons", "03_forward", "04_backprop",
+                  "05_gradient_descent"]
+EXERCISE = re.compile(r"^### Exercise (\d+)\.(\d+) ", re.M)
+DROPDOWN = re.compile(r"^:::\{admonition\} [^\n]*\n:class: dropdown\n", re.M)
+
+
+def _cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _text(cell):
+    return "".join(cell["source"])
+
+
+def _exercises(cells):
+    """{exercise heading: the cells from it to the next heading} of the Exercises section."""
+    start = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown"
+                 and _text(c).startswith("## Exercises (练习)"))
+    found, current = {}, None
+    for c in cells[start + 1:]:
+        if c["cell_type"] == "markdown" and EXERCISE.match(_text(c)):
+            current = _text(c).splitlines()[0]
+            found[current] = []
+        if current:
+            found[current].append(c)
+    return start, found
+
+
+def _printed(cell):
+    return "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
+
+
+def _is_solution(cell):
+    return cell["cell_type"] == "code" and "solution" in cell["metadata"].get("tags", [])
+
+
+@pytest.mark.parametrize("stem", WITH_EXERCISES)
+def test_chapter_ends_with_a_summary_and_its_exercises(stem):
+    cells = _cells(ROOT / "chapters" / f"{stem}.ipynb")
+    start, exercises = _exercises(cells)
+    headings = [_text(c) for c in cells[:start] if c["cell_type"] == "markdown"]
+    assert any(re.search(r"^## Summary", h, re.M) for h in headings), "no summary before it"
+    assert 5 <= len(exercises) <= 8
+    number = int(stem[:2])
+    assert all(h.startswith(f"### Exercise {number}.") for h in exercises)
+    checked = [h for h, cs in exercises.items()
+               if any(c["cell_type"] == "code" and "check_" in _text(c) and not _is_solution(c)
+                      for c in cs)]
+    assert len(checked) >= 3, checked
+    predict = [h for h, cs in exercises.items() if "Predict" in h]
+    assert predict, "no exercise asks for a prediction first"
+    for heading, cs in exercises.items():
+        solved = [c for c in cs if _is_solution(c)]
+        answered = [c for c in cs if c["cell_type"] == "markdown" and DROPDOWN.search(_text(c))]
+        assert solved or answered, f"{heading} has no worked solution"
+        for c in cs:
+            if c["cell_type"] == "code" and "check_" in _text(c) and not _is_solution(c):
+                out = _printed(c)
+                assert out.startswith("… ") and "not attempted" in out, (heading, out)
+        for c in solved:
+            out = _printed(c)
+            if "check_" in _text(c):
+                assert "✓" in out and "✗" not in out, (heading, out)
+
+
+@pytest.mark.parametrize("stem", WITH_EXERCISES)
+def test_solutions_are_collapsed_in_the_book_in_jupyterlab_and_in_colab(stem):
+    book = _cells(ROOT / "chapters" / f"{stem}.ipynb")
+    colab = {c["id"]: c for c in _cells(ROOT / "colab" / "chapters" / f"{stem}.ipynb")}
+    solutions = [c for c in book if _is_solution(c)]
+    assert solutions
+    for c in solutions:
+        assert "hide-input" in c["metadata"]["tags"]                     # the HTML book
+        assert c["metadata"]["jupyter"]["source_hidden"] is True         # JupyterLab
+        edition = colab[c["id"]]                                          # Colab: a form cell
+        assert edition["metadata"]["cellView"] == "form"
+        assert _text(edition).startswith("# @title Solution")
+    for c in book:
+        if c["cell_type"] == "markdown" and DROPDOWN.search(_text(c)):
+            assert _text(colab[c["id"]]).startswith("<details>\n<summary>")
