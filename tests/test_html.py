@@ -158,3 +158,26 @@ def test_a_worked_solution_is_collapsed_and_opens_on_a_click(browser):
     assert not found["before"], "the solution's code is shown before a click"
     assert "✓ stable_sigmoid" in found["output"]
     assert found["after"] and "np.exp(-np.abs(z))" in found["code"]
+
+
+ANSWER = """async (marker) => {
+  const box = [...document.querySelectorAll(".admonition.dropdown")].find(
+    b => b.textContent.includes(marker));
+  if (!box) return null;
+  const body = [...box.querySelectorAll("p")].find(p => p.textContent.includes(marker));
+  const shown = () => body.checkVisibility({visibilityProperty: true});
+  const before = shown();
+  box.querySelector(".toggle-button").click();
+  await new Promise(r => setTimeout(r, 500));
+  return {before, after: shown()};
+}"""
+
+
+def test_an_answer_in_words_is_a_closed_dropdown_that_opens(browser):
+    """An exercise's answer in words (an admonition of class dropdown): hidden, then shown."""
+    site = require_site()
+    page = browser.open((site / "chapters/02_neurons.html").as_uri())
+    found = page.evaluate(ANSWER, "poison every later computation")
+    page.close()
+    assert found is not None, "no answer dropdown for exercise 2.2 in the HTML book"
+    assert not found["before"] and found["after"]
