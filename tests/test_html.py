@@ -132,3 +132,52 @@ def test_search_page_finds_the_chapter(browser, query, chapter):
     assert problems == []
     assert any(href.split("#")[0].split("?")[0] == f"{chapter}.html" for href in found), found
     print(f"search {query!r}: {found}")
+
+
+SOLUTION = """(marker) => {
+  const cell = [...document.querySelectorAll("article .cell")].find(
+    c => c.querySelector(".cell_input")?.textContent.includes(marker));
+  if (!cell) return null;
+  const input = cell.querySelector(".cell_input");
+  const before = input.checkVisibility();
+  const output = cell.querySelector(".cell_output")?.innerText ?? "";
+  cell.querySelector("details > summary")?.click();
+  return {before, after: input.checkVisibility(), code: input.innerText, output};
+}"""
+
+
+def test_a_worked_solution_is_collapsed_and_opens_on_a_click(browser):
+    """An exercise's solution cell (tag hide-input): its code is hidden, its verdict shown;
+    one click on "Show code cell source" shows the code."""
+    site = require_site()
+    page = browser.open((site / "chapters/02_neurons.html").as_uri())
+    found = page.evaluate(SOLUTION, "def stable_sigmoid_solution")
+    page.screenshot(SCREENSHOTS / "solution-02_neurons.png", full_page=False)
+    page.close()
+    assert found is not None, "no solution cell for exercise 2.3 in the HTML book"
+    assert not found["before"], "the solution's code is shown before a click"
+    assert "✓ stable_sigmoid" in found["output"]
+    assert found["after"] and "np.exp(-np.abs(z))" in found["code"]
+
+
+ANSWER = """async (marker) => {
+  const box = [...document.querySelectorAll(".admonition.dropdown")].find(
+    b => b.textContent.includes(marker));
+  if (!box) return null;
+  const body = [...box.querySelectorAll("p")].find(p => p.textContent.includes(marker));
+  const shown = () => body.checkVisibility({visibilityProperty: true});
+  const before = shown();
+  box.querySelector(".toggle-button").click();
+  await new Promise(r => setTimeout(r, 500));
+  return {before, after: shown()};
+}"""
+
+
+def test_an_answer_in_words_is_a_closed_dropdown_that_opens(browser):
+    """An exercise's answer in words (an admonition of class dropdown): hidden, then shown."""
+    site = require_site()
+    page = browser.open((site / "chapters/02_neurons.html").as_uri())
+    found = page.evaluate(ANSWER, "poison every later computation")
+    page.close()
+    assert found is not None, "no answer dropdown for exercise 2.2 in the HTML book"
+    assert not found["before"] and found["after"]

@@ -101,3 +101,31 @@ def test_colab_markdown_has_no_myst_left(tmp_path):
     with pytest.raises(SystemExit, match="Colab would show raw"):
         ce.markdown("{term}`loss`", {}, ce.Mermaid(draw=False), "t")
     json.dumps(out)
+
+
+def test_colab_answers_in_words_are_collapsed_details():
+    ce = _load("colab_edition")
+    text = ":::{admonition} Answer\n:class: dropdown\nIt is $1/4$.\n:::"
+    out = ce.markdown(text, {}, ce.Mermaid(draw=False), "t")
+    assert out == "<details>\n<summary><b>Answer</b></summary>\n\nIt is $1/4$.\n\n</details>"
+
+
+def test_colab_solution_cells_are_form_cells(tmp_path):
+    ce = _load("colab_edition")
+    solution = {"cell_type": "code", "id": "s1", "execution_count": 1, "outputs": [],
+                "source": "x = 1\nprint(x)",
+                "metadata": {"tags": ["solution", "hide-input"],
+                             "jupyter": {"source_hidden": True}}}
+    plain = {"cell_type": "code", "id": "c1", "execution_count": 2, "outputs": [],
+             "source": "y = 2", "metadata": {}}
+    path = tmp_path / "01_x.ipynb"
+    path.write_text(json.dumps({"cells": [_md("# T", 0), solution, plain], "metadata": {},
+                                "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    cells = ce.edition(path, {}, ce.Mermaid(draw=False))["cells"]
+    form, other = cells[2], cells[3]
+    assert "".join(form["source"]).startswith("# @title Solution")
+    assert "".join(form["source"]).endswith("x = 1\nprint(x)")
+    assert form["metadata"]["cellView"] == "form"
+    assert "cellView" not in other["metadata"] and "".join(other["source"]) == "y = 2"
+    again = ce.edition(path, {}, ce.Mermaid(draw=False))["cells"][2]
+    assert again["source"] == form["source"]

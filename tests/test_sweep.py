@@ -68,6 +68,12 @@ from lmvis import (  # noqa: E402
 )
 from lmvis import datasets as ds  # noqa: E402
 from lmvis.datasets import ames, digit_models, digits, gates, milestones, poems  # noqa: E402
+from lmvis.exercises import ch01 as ex01  # noqa: E402
+from lmvis.exercises import ch02 as ex02  # noqa: E402
+from lmvis.exercises import ch03 as ex03  # noqa: E402
+from lmvis.exercises import ch04 as ex04  # noqa: E402
+from lmvis.exercises import ch05 as ex05  # noqa: E402
+from lmvis.exercises import core as ex_core  # noqa: E402
 from lmvis.viz import attention as viz_attention  # noqa: E402
 from lmvis.viz import classification as viz_classification  # noqa: E402
 from lmvis.viz import gpt as viz_gpt  # noqa: E402
@@ -1394,6 +1400,69 @@ spec("lmvis.widgets.poem_view", kw_call(widgets.poem_view),
      lambda: {"model": tiny_gpt(), "tokenizer": poem_tok()},
      {"model": GPT_MODEL, "tokenizer": TOKENIZER}, reference=ANY, goods=False)
 
+
+
+# --- exercises: the checkers take the reader's function (or hand answer); a wrong answer is a
+# verdict, not an error, so only what is not an answer at all (a str, NaN, None where a
+# function is due) is refused. A lone number in a list, or a vector of the wrong shape, is an
+# answer of the wrong shape: the checker says so and raises nothing.
+EX_SHAPE = "an answer of the wrong shape gets a verdict ('give 3 numbers'), not an error"
+EX_ANSWER_ERRORS = {"answer:None": None, "answer:list": None, "answer:extra dimension": None,
+                    "answer:fewer dimensions": None, "answer:empty": None}
+for _module, _checks in {
+    ex01: {"check_assign_to_nearest": ex01._nearest, "check_update_estimate": ex01._update,
+           "check_bigram_counts": ex01._bigrams},
+    ex02: {"check_stable_sigmoid": activations.sigmoid, "check_elu_prime": ex02._elu_prime,
+           "check_count_params": ex02._count},
+    ex03: {"check_dense_relu": ex03._layer, "check_mlp_forward": ex03._mlp,
+           "check_softmax": losses.softmax},
+    ex04: {"check_bce_grad": ex04._bce_grad, "check_central_differences": ex04._central,
+           "check_mlp_backward": lambda *a: ex04._analytic(*a)},
+    ex05: {"check_momentum_step": ex05._momentum, "check_adam_step": ex05._adam},
+}.items():
+    for _name, _right in _checks.items():
+        spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
+             lambda _right=_right: {"f": _right}, {"f": Func()}, goods=False)
+for _module, _name, _right in [
+        (ex01, "check_growth_factor", ex01.GPT3_PARAMS / ex01.GPT_PARAMS),
+        (ex02, "check_sigmoid_slope_at_zero", 0.25), (ex05, "check_threshold", 0.05)]:
+    spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
+         lambda _right=_right: {"answer": _right}, {"answer": Real()}, errors=EX_ANSWER_ERRORS)
+for _module, _name, _right in [(ex03, "check_logits_shape", np.array([32.0, 10.0])),
+                               (ex04, "check_house_gradients", ex04.house_gradients())]:
+    spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
+         lambda _right=_right: {"answer": _right.copy()}, {"answer": Arr()},
+         errors=EX_ANSWER_ERRORS)
+EX_MISTAKES = Obj(others={"not pairs": [1.0], "a pair with a number for words": [(1.0, 2.0)]})
+spec("lmvis.exercises.core.check_answer", kw_call(ex_core.check_answer),
+     lambda: {"answer": np.array([1.0, 2.0]), "expected": np.array([1.0, 2.0]), "name": "v",
+              "hint": "h", "tol": 1e-3, "mistakes": [(np.array([2.0, 1.0]), "swapped")]},
+     {"answer": Arr(), "expected": Arr(), "name": Text(), "hint": Text(), "tol": Real(0.0),
+      "mistakes": EX_MISTAKES},
+     errors={**EX_ANSWER_ERRORS, "expected:extra dimension": None,
+             "expected:fewer dimensions": None}, goods=False)
+EX_CASES = Obj(others={"no cases": [], "not a Case": [(np.zeros(2),)]})
+spec("lmvis.exercises.core.check_function", kw_call(ex_core.check_function),
+     lambda: {"f": np.negative, "reference": np.negative,
+              "cases": [ex_core.Case((np.array([1.0, -2.0]),))], "name": "negative",
+              "mistakes": [ex_core.Mistake(np.abs, "abs")], "outputs": ("your result",),
+              "against": "np.negative", "rtol": 1e-6, "atol": 1e-9},
+     {"f": Func(), "reference": Func(), "cases": EX_CASES, "name": Text(),
+      "mistakes": Obj(others={"not a Mistake": [np.abs]}),
+      "outputs": Obj(others={"no names": [], "a number": [3]}), "against": Text(),
+      "rtol": Real(0.0), "atol": Real(0.0)}, goods=False)
+spec("lmvis.exercises.core.describe_difference", kw_call(ex_core.describe_difference),
+     lambda: {"got": np.array([2.0, 4.0]), "want": np.array([1.0, 2.0]), "rtol": 1e-6,
+              "atol": 1e-9, "what": "your result"},
+     {"want": Arr(inf="skip"), "rtol": Real(0.0), "atol": Real(0.0), "what": Text()},
+     unswept={"got": "the reader's result: anything at all is described, never refused"},
+     errors={"want:empty": None, "want:extra dimension": None, "want:fewer dimensions": None},
+     goods=False)
+spec("lmvis.exercises.core.Case", kw_call(ex_core.Case),
+     lambda: {"args": (np.zeros(2),), "label": "zeros", "large": False},
+     {"args": Obj(), "label": Text(), "large": Flag()})
+spec("lmvis.exercises.core.Mistake", kw_call(ex_core.Mistake),
+     lambda: {"wrong": np.abs, "hint": "abs"}, {"wrong": Func(), "hint": Text()})
 
 # ============================================================================================
 # The sweep

@@ -96,3 +96,16 @@ def test_split_streams_join_only_when_adjacent_and_nbval_cannot_tell():
         ("display_data", None, None), ("stream", "stdout", "d\n")]
     assert _nbval_view(joined) == _nbval_view(outputs)
     assert tidy.join_adjacent_streams(copy.deepcopy(joined)) == joined  # idempotent
+
+
+def test_tidy_collapses_solution_cells_for_the_book_and_jupyterlab():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import lmvis"),
+        nbformat.v4.new_code_cell("def f(): ...", metadata={"tags": ["solution"]}),
+        nbformat.v4.new_code_cell("f()"),
+    ])
+    assert tidy.tidy(nb) == ["setup cell tagged hide-input", "1 solution cell(s) collapsed"]
+    assert nb.cells[1].metadata.tags == ["solution", "hide-input"]
+    assert nb.cells[1].metadata["jupyter"]["source_hidden"] is True
+    assert "jupyter" not in nb.cells[2].metadata
+    assert tidy.tidy(nb) == []

@@ -6,7 +6,10 @@ markup of tools/portable_markup.py) this writes colab/chapters/NN.ipynb, in whic
 * a citation ``[Rumelhart et al. (1986)](#key)`` links to its entry in the HTML bibliography;
 * a figure reference ``[Figure 4.2](#fig-x)`` links to the figure in the HTML book, and the
   caption cell under each figure is kept (its ``(fig-x)=`` target line dropped);
-* an admonition (a "Common pitfall" box) becomes a blockquote with a bold title;
+* an admonition (a "Common pitfall" box) becomes a blockquote with a bold title, and one of
+  class ``dropdown`` (an exercise's answer in words) a collapsed ``<details>`` section;
+* a worked solution (a code cell tagged ``solution``) becomes a form cell: Colab shows its
+  title and output and hides its code until the reader opens it;
 * a Mermaid diagram becomes a PNG image, embedded in the cell (drawn once by headless Chromium
   with the vendored Mermaid and kept in colab/mermaid/, named by the diagram's SHA-256);
 * code cells and their stored outputs are kept as they are.
@@ -70,9 +73,16 @@ def colab_url(stem: str) -> str:
             f"colab/chapters/{stem}.ipynb")
 
 
+SOLUTION_TAG = "solution"
+FORM_TITLE = "# @title Solution (double-click to show the code)\n"
+
+
 def _blockquote(kind: str, title: str, body: str) -> str:
     title = title.strip() or kind.capitalize()
     lines = [line for line in body.splitlines() if not re.match(r"^:[a-z-]+:", line)]
+    if re.search(r"^:class:.*\bdropdown\b", body, re.M):  # collapsed until the reader opens it
+        inside = "\n".join(lines).strip("\n")
+        return f"<details>\n<summary><b>{title}</b></summary>\n\n{inside}\n\n</details>"
     quoted = "\n".join(f"> {line}".rstrip() for line in lines).strip("\n")
     return f"> **⚠️ {title}**\n>\n{quoted}"
 
@@ -181,6 +191,10 @@ def edition(path: Path, figures: dict, mermaid: Mermaid) -> dict:
                 if not tags:
                     del cell["metadata"]["tags"]
             cell["source"] = markdown(pm._source(cell), figures, mermaid, f"{path.name}, cell {i}")
+        if cell["cell_type"] == "code" and SOLUTION_TAG in cell["metadata"].get("tags", []):
+            source = pm._source(cell)  # a form cell: the title shows, the code is hidden
+            cell["source"] = source if source.startswith("# @title") else FORM_TITLE + source
+            cell["metadata"]["cellView"] = "form"
         for out in cell.get("outputs", []):  # Markdown that code printed: its links only
             data = out.get("data", {})
             if "text/markdown" in data:

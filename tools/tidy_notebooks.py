@@ -1,14 +1,18 @@
-"""Reader-first stored notebooks: the setup cell collapsed, progress bars at their final line,
-one output per run of printed text.
+"""Reader-first stored notebooks: the setup cell and worked solutions collapsed, progress bars at
+their final line, one output per run of printed text.
 
-Three idempotent changes to a notebook's metadata and stored outputs; code is never touched and
-nothing is re-executed. `make execute` applies both after executing (tools/execute_notebooks.py);
+Four idempotent changes to a notebook's metadata and stored outputs; code is never touched and
+nothing is re-executed. `make execute` applies them after executing (tools/execute_notebooks.py);
 to apply them to notebooks as they are stored:
 
     .venv/bin/python tools/tidy_notebooks.py chapters/*.ipynb
 
 - The first code cell, the setup cell that every chapter shares, gets the cell tag
   ``hide-input``: the HTML book shows it as one collapsed "Show code cell source" line.
+- A worked solution of an exercise (a code cell tagged ``solution``) is collapsed everywhere:
+  the tag ``hide-input`` collapses it in the HTML book, the metadata
+  ``jupyter.source_hidden: true`` in JupyterLab (tools/colab_edition.py makes it a form cell in
+  Colab). Its output, the checker's verdict, stays visible.
 - A cell whose stored streams hold progress-bar redraws (tqdm rewrites its line with carriage
   returns; lmvis.progress) keeps the final state only. Its stream outputs are merged by name,
   in the place of the first one, and each line keeps what follows its last carriage return:
@@ -19,7 +23,7 @@ to apply them to notebooks as they are stored:
   re-execution could change the stored file where nothing changed for the reader; nbval joins
   them before comparing, so `make test` is unaffected.
 
-tests/test_repo.py checks all three on every chapter.
+tests/test_repo.py and tests/test_exercises.py check all four on every chapter.
 """
 
 from __future__ import annotations
@@ -45,6 +49,26 @@ def tag_setup_cell(nb) -> bool:
         return False
     tags.append(SETUP_TAG)
     return True
+
+
+SOLUTION_TAG = "solution"
+
+
+def collapse_solutions(nb) -> int:
+    """Collapse every solution cell's code (HTML book and JupyterLab); the number changed."""
+    changed = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or SOLUTION_TAG not in cell.metadata.get("tags", []):
+            continue
+        tags = cell.metadata["tags"]
+        lab = cell.metadata.setdefault("jupyter", {})
+        if SETUP_TAG in tags and lab.get("source_hidden") is True:
+            continue
+        if SETUP_TAG not in tags:
+            tags.append(SETUP_TAG)
+        lab["source_hidden"] = True
+        changed += 1
+    return changed
 
 
 def final_text(text: str) -> str:
@@ -105,11 +129,13 @@ def join_streams(nb) -> int:
 
 
 def tidy(nb) -> list[str]:
-    """All three changes; what was done, for printing (empty when the notebook was already
+    """All four changes; what was done, for printing (empty when the notebook was already
     tidy)."""
     done = []
     if tag_setup_cell(nb):
         done.append(f"setup cell tagged {SETUP_TAG}")
+    if n := collapse_solutions(nb):
+        done.append(f"{n} solution cell(s) collapsed")
     if n := collapse_progress(nb):
         done.append(f"progress redraws collapsed in {n} cell(s)")
     if n := join_streams(nb):
