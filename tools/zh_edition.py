@@ -243,8 +243,6 @@ def translate_notebook(nb: dict, catalogue: dict[str, str], md=None) -> dict:
                 cell["metadata"]["mystnb"]["figure"]["caption"] = catalogue[cap]
         if isinstance(cell["source"], str):
             cell["source"] = cell["source"].splitlines(keepends=True)
-    out.setdefault("metadata", {})["language_info"] = nb.get("metadata", {}).get(
-        "language_info", {})
     return out
 
 
@@ -261,6 +259,8 @@ def extract(pot_dir: Path, notebooks: list[Path], root: Path = ROOT) -> int:
     md = parser()
     added = 0
     for path in notebooks:
+        if path.suffix != ".ipynb":  # a Markdown page: Sphinx extracts all of it
+            continue
         document = path.relative_to(root).with_suffix("").as_posix()
         pot_path = pot_dir / f"{document}.pot"
         pot = polib.pofile(str(pot_path)) if pot_path.is_file() else polib.POFile()
