@@ -132,3 +132,26 @@ def test_search_page_finds_the_chapter(browser, query, chapter):
     assert problems == []
     assert any(href.split("#")[0].split("?")[0] == f"{chapter}.html" for href in found), found
     print(f"search {query!r}: {found}")
+
+
+FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{cache}</cachedir></fontconfig>
+"""
+
+
+def test_chinese_shows_in_the_books_own_font_with_no_cjk_font_installed(tmp_path, monkeypatch):
+    """Chromium sees only DejaVu (no CJK glyphs), as on a machine without fonts-noto-cjk: the
+    glossary's Chinese must come from the web font the book serves (_ext/editions.py)."""
+    site = require_site()
+    (tmp_path / "fonts.conf").write_text(FONTS_CONF.format(cache=tmp_path / "cache"))
+    monkeypatch.setenv("FONTCONFIG_FILE", str(tmp_path / "fonts.conf"))
+    with Browser() as b:
+        page = b.open((site / "chapters" / "glossary.html").as_uri())
+        status = page.evaluate("async () => { await document.fonts.ready; return [...document"
+                               ".fonts].filter(f => f.family.includes('Noto Sans CJK SC'))"
+                               ".map(f => f.status); }")
+        page.screenshot(SCREENSHOTS / "glossary-no-cjk-font.png", full_page=False)
+        problems = page.problems()
+    assert status == ["loaded"]
+    assert problems == []
