@@ -17,6 +17,9 @@ STATIC = Path(__file__).resolve().parent / "static"
 FONT = STATIC / "fonts" / "NotoSansCJKsc-web.woff2"
 #: The other edition's site, relative to this edition's root, and the link's words.
 OTHER = {"en": ("zh/", "中文", "本页的中文版"), "zh": ("../", "English", "This page in English")}
+#: The theme opens every header link in a new tab; the other edition replaces this page instead.
+_SAME_TAB = ('document.addEventListener("DOMContentLoaded", () => document.querySelectorAll('
+             '"a.btn-edition-switch").forEach(a => a.removeAttribute("target")));')
 
 
 def other_edition_url(pagename: str, edition: str) -> str:
@@ -42,6 +45,8 @@ def _add_static(app, config):
     if not FONT.is_file():
         raise FileNotFoundError(f"{FONT} is missing: .venv/bin/python tools/make_cjk_font.py --web")
     config.html_static_path.append(str(STATIC))
+    if config.edition_switch:
+        app.add_js_file(None, body=_SAME_TAB)
 
 
 def setup(app):

@@ -31,6 +31,9 @@ ZH = {
     "edition": "zh",
     "numfig_format": {"figure": "图 %s", "table": "表 %s", "code-block": "代码 %s"},
     "math_eqref_format": "式 ({number})",
+    # myst-nb's words on a collapsed cell (the book collapses inputs only: hide-input).
+    "nb_code_prompt_show": "显示代码",
+    "nb_code_prompt_hide": "隐藏代码",
 }
 
 
