@@ -172,7 +172,8 @@ def _replace_block(lines: list[str], seg: Segment, new: str) -> None:
     '> ', heading hashes, indentation); the block's other lines are dropped."""
     first = lines[seg.start]
     head = seg.head
-    at = first.find(head)
+    stripped = first.rstrip()  # the text ends its first line: the prefix is what comes before
+    at = len(stripped) - len(head) if stripped.endswith(head) else first.find(head)
     if at < 0:
         raise ValueError(f"cannot place the message {seg.text[:60]!r} in line {first!r}")
     if seg.kind == "title" or seg.end - seg.start == 1:
