@@ -62,12 +62,24 @@ DIAGRAMS_DONE = "[...document.querySelectorAll('pre.mermaid')].every(d => d.quer
 SITE_PAGES = pages() if (ROOT / "_build" / "html").is_dir() else []
 
 
+FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{cache}</cachedir></fontconfig>
+"""
+
+
 @pytest.fixture(scope="module")
-def browser():
+def browser(tmp_path_factory):
+    """Chromium sees only DejaVu, no CJK font (a bare Debian's chromium pulls none in), so every
+    Chinese character on a page must come from the book's own web font (_ext/editions.py)."""
     require_site()
-    with Browser() as b:
-        print(f"Chromium {b.version}, network cut by: {b.cut}")
-        yield b
+    conf = tmp_path_factory.mktemp("fontconfig") / "fonts.conf"
+    conf.write_text(FONTS_CONF.format(cache=conf.parent / "cache"))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("FONTCONFIG_FILE", str(conf))
+        with Browser() as b:
+            print(f"Chromium {b.version}, network cut by: {b.cut}, fonts: DejaVu only")
+            yield b
 
 
 def _name(page):
@@ -181,3 +193,39 @@ def test_an_answer_in_words_is_a_closed_dropdown_that_opens(browser):
     page.close()
     assert found is not None, "no answer dropdown for exercise 2.2 in the HTML book"
     assert not found["before"] and found["after"]
+
+
+@pytest.mark.parametrize("name", ["chapters/glossary.html", "zh/chapters/09_gpt.html"])
+def test_chinese_shows_in_the_books_own_font_with_no_cjk_font_installed(browser, name):
+    site = require_site()
+    if not (site / name).is_file():
+        pytest.skip("the Chinese edition is built by `make book-zh`")
+    page = browser.open((site / name).as_uri())
+    status = page.evaluate("async () => { await document.fonts.ready; return [...document"
+                           ".fonts].filter(f => f.family.includes('Noto Sans CJK SC'))"
+                           ".map(f => f.status); }")
+    page.screenshot(SCREENSHOTS / f"{name.replace('/', '__')[:-5]}-no-cjk-font.png",
+                    full_page=False)
+    problems = page.problems()
+    page.close()
+    assert status == ["loaded"]
+    assert problems == []
+
+
+def test_the_language_switch_leads_to_the_same_page_in_the_other_edition(browser):
+    site = require_site()
+    if not (site / "zh").is_dir():
+        pytest.skip("the Chinese edition is built by `make book-zh`")
+    for start, other in [(site / "zh" / "chapters" / "09_gpt.html",
+                          site / "chapters" / "09_gpt.html"),
+                         (site / "chapters" / "09_gpt.html",
+                          site / "zh" / "chapters" / "09_gpt.html")]:
+        page = browser.open(start.as_uri())
+        with page.raw.expect_navigation():
+            page.raw.click("a.btn-edition-switch")
+        assert page.raw.url == other.as_uri()
+        assert len(page.raw.context.pages) == 1 or all(
+            p.url != other.as_uri() for p in page.raw.context.pages if p is not page.raw)
+        problems = page.problems()
+        page.close()
+        assert problems == []

@@ -120,6 +120,19 @@ def test_mathjax_and_mermaid_are_served_by_the_book(site):
         assert re.search(src, chapter1), script
 
 
+def test_every_page_loads_the_books_chinese_web_font(site):
+    font = site / "_static" / "fonts" / "NotoSansCJKsc-web.woff2"
+    assert font.read_bytes()[:4] == b"wOF2"
+    assert (site / "_static" / "fonts" / "LICENSE-OFL.txt").is_file()
+    css = (site / "_static" / "cjk-font.css").read_text(encoding="utf-8")
+    assert 'url("fonts/NotoSansCJKsc-web.woff2") format("woff2")' in css
+    lacking = [str(p.relative_to(site)) for p in pages(site)
+               if p.name != "index.html"  # Jupyter Book's redirect to intro.html
+               and not re.search(r'href="(\.\./)*_static/cjk-font\.css(\?v=[0-9a-f]+)?"',
+                                p.read_text(encoding="utf-8"))]
+    assert lacking == []
+
+
 # Where each term is taught: a reader searching the book's own word lands on that chapter.
 SEARCHES = [("梯度下降", "chapters/05_gradient_descent"), ("反向传播", "chapters/04_backprop"),
             ("backpropagation", "chapters/04_backprop")]
@@ -186,5 +199,17 @@ def test_sphinx_config_points_mathjax_at_the_served_copy():
     assert config["config"]["mathjax_path"] == (
         f"{offline_assets.STATIC_DIR}/mathjax/{offline_assets.MATHJAX_PARTS[0]}")
     assert config["config"]["html_search_language"] == "zh"
-    assert set(config["local_extensions"]) == {"offline_assets", "zh_search", "downloads"}
+    assert set(config["local_extensions"]) == {"offline_assets", "zh_search", "downloads",
+                                               "editions"}
 
+
+
+def test_the_chinese_edition_has_chinese_labels_and_search(site):
+    zh = site / "zh"
+    if not zh.is_dir():
+        pytest.skip("the Chinese edition is built by `make book-zh`")
+    html = (zh / "chapters" / "04_backprop.html").read_text(encoding="utf-8")
+    assert 'lang="zh-CN"' in html
+    assert re.search(r"图 4\.1\s*</span>", html) and "Figure 4.1" not in html
+    assert 'href="../../chapters/04_backprop.html"' in html  # the language switch
+    assert search(searchindex(zh), "反向传播")[0] == "chapters/04_backprop"

@@ -16,7 +16,9 @@ markup of tools/portable_markup.py) this writes colab/chapters/NN.ipynb, in whic
 
 Any other MyST role or directive stops the script: add its conversion here first.
 The HTML book's Colab button opens this edition (`repository.path_to_book: colab` in
-_config.yml). tests/test_repo.py fails when the committed edition is out of date::
+_config.yml). ``--edition zh`` makes the Chinese edition's, zh/colab/chapters/, from the
+Chinese notebooks zh/chapters/ (tools/zh_edition.py), linking to the Chinese HTML book.
+tests/test_repo.py fails when the committed English edition is out of date::
 
     .venv/bin/python tools/colab_edition.py            # rewrite colab/ (make colab)
     .venv/bin/python tools/colab_edition.py --check    # change nothing; fail if stale
@@ -61,8 +63,21 @@ def config() -> dict:
 BOOK_URL = "https://large-models-visualized.github.io/book/"
 
 
+#: Each edition: its notebooks, its Colab edition, its HTML book under BOOK_URL, its banner.
+EDITIONS = {
+    "en": (ROOT / "chapters", EDITION, "",
+           "*Colab edition of chapter {number}. It is generated from `chapters/{name}` by "
+           "`tools/colab_edition.py`; the book itself, with every figure, citation and "
+           "cross-reference, is at {url}.*"),
+    "zh": (ROOT / "zh" / "chapters", ROOT / "zh" / "colab", "zh/",
+           "*第 {number} 章的 Colab 版，由 `tools/colab_edition.py` 从 `zh/chapters/{name}` 生成；"
+           "完整的书（所有图、引用和交叉引用）在 {url}。*"),
+}
+_edition = "en"  # set by main()
+
+
 def book_url() -> str:
-    return BOOK_URL
+    return BOOK_URL + EDITIONS[_edition][2]
 
 
 def colab_url(stem: str) -> str:
@@ -70,7 +85,7 @@ def colab_url(stem: str) -> str:
     repo = config()["repository"]
     path = repo["url"].removeprefix("https://github.com/")
     return (f"https://colab.research.google.com/github/{path}/blob/{repo['branch']}/"
-            f"colab/chapters/{stem}.ipynb")
+            f"{EDITIONS[_edition][1].relative_to(ROOT).as_posix()}/chapters/{stem}.ipynb")
 
 
 SOLUTION_TAG = "solution"
@@ -201,9 +216,7 @@ def edition(path: Path, figures: dict, mermaid: Mermaid) -> dict:
                 text = "".join(data["text/markdown"])
                 data["text/markdown"] = markdown(text, figures, mermaid, f"{path.name}, cell {i}")
         cells.append(pm._normalise(cell))
-    banner = (f"*Colab edition of chapter {number}. It is generated from "
-              f"`chapters/{path.name}` by `tools/colab_edition.py`; the book itself, with every "
-              f"figure, citation and cross-reference, is at {book_url()}.*")
+    banner = EDITIONS[_edition][3].format(number=number, name=path.name, url=book_url())
     cells.insert(1, pm._normalise({"cell_type": "markdown", "id": "colab-edition",
                                    "metadata": {}, "source": banner}))
     return {**nb, "cells": cells}
@@ -212,15 +225,20 @@ def edition(path: Path, figures: dict, mermaid: Mermaid) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true", help="change nothing; fail if stale")
+    ap.add_argument("--edition", choices=sorted(EDITIONS), default="en")
     args = ap.parse_args(argv)
-    chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
+    global _edition, EDITION
+    _edition = args.edition
+    source, EDITION = EDITIONS[_edition][:2]
+    chapters = sorted(source.glob("*.ipynb"))
     figures = pm.figure_numbers(chapters)
     mermaid = Mermaid(draw=not args.check)
     want = {EDITION / "chapters" / p.name: pm.dumps(edition(p, figures, mermaid)) for p in chapters}
     have = set((EDITION / "chapters").glob("*.ipynb"))
     stale = [p for p, text in want.items() if not p.exists() or p.read_text("utf-8") != text]
     extra = sorted(have - set(want))
-    unused = sorted(p for p in MERMAID_CACHE.glob("*.png") if p.name not in mermaid.used)
+    unused = sorted(p for p in MERMAID_CACHE.glob("*.png")  # the English edition's cache, shared
+                    if p.name not in mermaid.used) if _edition == "en" else []
     if args.check:
         for p in stale:
             print(f"{p.relative_to(ROOT)} is out of date with chapters/{p.name}")

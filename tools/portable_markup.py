@@ -46,7 +46,8 @@ CAPTION_TAG = "remove-cell"
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 NUMREF_ROLE = re.compile(r"\{numref\}`(?:([^`<]*?)\s*<)?([^`<>]+)>?`")
 LINK = re.compile(r"\[([^\]]*)\]\(#([^)\s]+)\)")
-CAPTION_LINE = re.compile(r"\A\(([^)\s]+)\)=\n\*\*Figure [0-9.]+\.\*\* ")
+#: "**Figure 4.2.** ", or in the Chinese edition (tools/zh_edition.py) "**图 4.2** ".
+CAPTION_LINE = re.compile(r"\A\(([^)\s]+)\)=\n\*\*(?:Figure [0-9.]+\.|图 [0-9.]+)\*\* ")
 
 
 def _plain(latex: str) -> str:
