@@ -284,6 +284,26 @@ def test_fit_numpy_takes_the_same_steps_as_torch():
         assert np.allclose(p, q.T if p.ndim == 2 else q, rtol=0, atol=1e-11)
 
 
+def test_fit_numpy_checks_its_epochs_arguments_once_and_a_direct_epoch_every_time(monkeypatch):
+    from lmvis import training
+
+    calls = []
+    real = training._examples
+    monkeypatch.setattr(training, "_examples", lambda *a: calls.append(a[2]) or real(*a))
+    X, y = _classes(40, 0)
+    Xv, yv = _classes(20, 1)
+    net, opt = _fit_numpy_setup(lr=0.01)
+    fit_numpy(net, cross_entropy, opt, X, y, Xv, yv, batch_size=16, max_epochs=5, patience=10,
+              progress=False)
+    assert calls == ["train", "val"]  # not once more for each of the 5 epochs
+    rng = np.random.default_rng(0)
+    train_epoch_numpy(net, cross_entropy, opt, X, y, batch_size=16, rng=rng)
+    assert calls == ["train", "val", "train"]  # outside fit_numpy, every call is checked
+    with pytest.raises(ValueError):
+        train_epoch_numpy(net, cross_entropy, opt, np.full_like(X, np.nan), y, batch_size=16,
+                          rng=rng)
+
+
 def test_fit_numpy_stops_early_and_restores_the_best_weights():
     # Validation labels are shifted: learning the training labels makes validation worse.
     X, y = _classes(60, 0)

@@ -9,6 +9,7 @@ Both keep their record in one :class:`History`, so the early-stopping rule is wr
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import math
 import weakref
@@ -361,15 +362,20 @@ def fit_numpy(
     history = History(initial_val_loss=_loss_and_grad(loss_fn, net.forward(X_val), y_val)[0])
     best = [p.copy() for p in params]
     bar = _progress(range(1, max_epochs + 1), desc="epochs", disable=not progress)
-    for _epoch in bar:
-        train_loss = train_epoch_numpy(net, loss_fn, optimizer, X_train, y_train,
-                                       batch_size=batch_size, rng=rng)
-        val_loss, _ = _loss_and_grad(loss_fn, net.forward(X_val), y_val)
-        if history.record(train_loss, val_loss):
-            best = [p.copy() for p in params]
-        bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}", refresh=False)
-        if history.patience_ran_out(patience):
-            break
+    # Checked once, above: every epoch's train_epoch_numpy gets these very objects.
+    trusted = _CHECKED_EPOCH.set((net, loss_fn, optimizer, X_train, y_train, batch_size, rng))
+    try:
+        for _epoch in bar:
+            train_loss = train_epoch_numpy(net, loss_fn, optimizer, X_train, y_train,
+                                           batch_size=batch_size, rng=rng)
+            val_loss, _ = _loss_and_grad(loss_fn, net.forward(X_val), y_val)
+            if history.record(train_loss, val_loss):
+                best = [p.copy() for p in params]
+            bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}", refresh=False)
+            if history.patience_ran_out(patience):
+                break
+    finally:
+        _CHECKED_EPOCH.reset(trusted)
     bar.close()
     for p, saved in zip(params, best, strict=True):
         p[...] = saved
@@ -392,9 +398,21 @@ def _examples(X: ArrayLike, y: ArrayLike, part: str, d: int) -> tuple[np.ndarray
     return X, y
 
 
+#: The arguments of the epochs that the running fit_numpy has checked (None outside it).
+_CHECKED_EPOCH: contextvars.ContextVar[tuple | None] = contextvars.ContextVar(
+    "_CHECKED_EPOCH", default=None)
+
+
 def _check_numpy_training(net: Any, loss_fn: Any, optimizer: Any, X: ArrayLike, y: ArrayLike,
                           batch_size: Any, rng: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Validate what :func:`train_epoch_numpy` is given; return ``X``, ``y`` as arrays."""
+    """Validate what :func:`train_epoch_numpy` is given; return ``X``, ``y`` as arrays.
+
+    Inside :func:`fit_numpy`, which checked the same objects once before its first epoch, the
+    epochs' calls are not checked again."""
+    given = (net, loss_fn, optimizer, X, y, batch_size, rng)
+    checked = _CHECKED_EPOCH.get()
+    if checked is not None and all(a is b for a, b in zip(checked, given, strict=True)):
+        return X, y
     from lmvis.mlp import MLP
     from lmvis.optim import Optimizer
 
