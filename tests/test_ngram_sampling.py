@@ -112,7 +112,7 @@ def test_excluded_tokens_get_probability_zero_before_top_k():
     assert greedy.argmax(-1).tolist() == [1, 1] and ((greedy > 0).sum(-1) == 1).all()
     assert torch.equal(next_token_probs(logits, top_k=2, exclude=[0, 0]),
                        next_token_probs(logits, top_k=2, exclude=(0,)))
-    with pytest.raises(ValueError, match="below the vocabulary size 4"):
+    with pytest.raises(ValueError, match=r"exclude\[0\] must be an integer >= 0 and <= 3"):
         next_token_probs(logits, exclude=[4])
     with pytest.raises(ValueError, match="at least one"):
         next_token_probs(logits, exclude=[0, 1, 2, 3])

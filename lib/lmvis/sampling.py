@@ -22,10 +22,7 @@ __all__ = ["next_token_probs", "sample_next"]
 
 def _check_exclude(exclude: Sequence[int], vocab_size: int) -> list[int]:
     """``exclude`` as a list of distinct ids in [0, vocab_size), leaving at least one token."""
-    ids = sorted(set(checks.integers("exclude", exclude, minimum=0)))
-    if ids and ids[-1] >= vocab_size:
-        raise ValueError(f"exclude must hold ids below the vocabulary size {vocab_size}, "
-                         f"got {ids[-1]}")
+    ids = sorted(set(checks.integers("exclude", exclude, minimum=0, maximum=vocab_size - 1)))
     if len(ids) >= vocab_size:
         raise ValueError(f"exclude must leave at least one of the {vocab_size} tokens")
     return ids
