@@ -32,6 +32,12 @@ def test_every_message_is_translated_and_none_is_fuzzy(page):
     assert unfinished == [], f"{len(unfinished)} to translate:\n" + "\n".join(unfinished[:20])
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_every_translation_keeps_the_math_code_links_and_numbers_of_its_english(page):
+    """A translation may reword the prose, never the formulas, code, targets or numbers."""
+    assert z.check_catalogues([z.catalogue_path(page)]) == []
+
+
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.name)
 def test_the_catalogue_has_every_message_of_the_notebook(notebook):
     """A changed English passage without `make catalogue` after it."""

@@ -201,3 +201,15 @@ def test_every_message_of_the_book_finds_its_place(page):
     left = [s.text for t in texts for s in z.segments(t, md) if not done.fullmatch(s.text)]
     assert left == []
     assert [run for t in texts for run in z.latin_runs(t)] == []
+
+
+def test_a_translation_must_keep_the_math_code_targets_and_numbers_of_its_english():
+    english = ("Document 000 uses $\\mathbf{x} = [1, 2]$ and `MLP`, as {ref}`the box <bp-init>` "
+               "shows; see [Rosenblatt (1958)](#rosenblatt1958perceptron). **Forward (前向)**")
+    good = ("文档 000 使用 $\\mathbf{x} = [1, 2]$ 和 `MLP`，如 {ref}`该框 <bp-init>` 所示；"
+            "见 [Rosenblatt (1958)](#rosenblatt1958perceptron)。**前向**（forward）")
+    assert z.markup_differences(english, good) == []
+    bad = good.replace("[1, 2]", "[1, 3]").replace("`MLP`", "MLP").replace("<bp-init>", "<bp>")
+    found = " ".join(z.markup_differences(english, bad.replace("000", "0")))
+    for kind in ("math:", "code:", "role:", "number:"):
+        assert kind in found

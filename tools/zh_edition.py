@@ -10,6 +10,7 @@ builder, which extracts the HTML book's messages into the same files (`make cata
     .venv/bin/python tools/zh_edition.py extract _build/gettext  # add the notebooks' messages
     .venv/bin/python tools/zh_edition.py build                   # write zh/ (every page)
     .venv/bin/python tools/zh_edition.py build --check           # fail if zh/ is stale
+    .venv/bin/python tools/zh_edition.py check [x.po ...]        # a translation's markup kept
 
 In the generated notebook every Markdown cell, caption (the figure caption in the cell's
 metadata and the caption cell tagged remove-cell), admonition ("Common pitfall" box), table and
@@ -351,6 +352,67 @@ def latin_runs(markdown: str, limit: int = 6) -> list[str]:
             if len(re.findall(r"[A-Za-z][\w'’-]*", run)) > limit]
 
 
+#: What a translation keeps exactly as the English has it (README, "The Chinese edition"): math,
+#: code, roles with their targets, link targets, footnote references, HTML tags, numbers, bold.
+_KEPT = {
+    "math": re.compile(r"\$\$.*?\$\$|\$[^$]+\$", re.S),
+    "code": re.compile(r"`[^`]+`"),
+    "link target": re.compile(r"\]\(([^)]*)\)"),
+    "footnote": re.compile(r"\[\^[^\]]+\]"),
+    "HTML tag": re.compile(r"</?[a-zA-Z][^>]*>"),
+    "bold marker": re.compile(r"\*\*"),
+}
+_ROLE = re.compile(r"\{([a-z:-]+)\}`([^`]*)`")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _kept(text: str) -> dict[str, list[str]]:
+    """The pieces of a message that its translation must keep, by kind, sorted."""
+    found = {}
+    # A role keeps its name and target; its displayed text ("title <target>") is translated.
+    roles = [f"{name}:{m.group(1) if (m := re.search(r'<([^>]*)>$', body)) else body}"
+             for name, body in _ROLE.findall(text)]
+    found["role"] = sorted(roles)
+    rest = _ROLE.sub(" ", text)
+    for kind, pattern in _KEPT.items():
+        pieces = pattern.findall(rest)
+        found[kind] = sorted(pieces)
+        if kind in ("math", "code"):
+            rest = pattern.sub(" ", rest)
+    found["number"] = sorted(_NUMBER.findall(rest))
+    return found
+
+
+def markup_differences(msgid: str, msgstr: str) -> list[str]:
+    """What a translation lost or changed of the math, code, roles, links, footnotes, HTML,
+    numbers and bold of its English (empty when it keeps them all)."""
+    en, zh = _kept(msgid), _kept(msgstr)
+    return [f"{kind}: English {en[kind]}, Chinese {zh[kind]}"
+            for kind in en if en[kind] != zh[kind]]
+
+
+def check_catalogues(po_paths: list[Path]) -> list[str]:
+    """Every problem of the translated entries: lost markup, English prose left (more than six
+    Latin words in a row), and how many entries are still to translate."""
+    import polib
+
+    problems = []
+    for path in po_paths:
+        todo = 0
+        for e in polib.pofile(str(path)):
+            if e.obsolete:
+                continue
+            if e.fuzzy or not e.msgstr:
+                todo += is_text(e.msgid)
+                continue
+            where = f"{path.name}: {e.msgid[:60]!r}"
+            problems += [f"{where}: {d}" for d in markup_differences(e.msgid, e.msgstr)]
+            problems += [f"{where}: English left: {run!r}" for run in latin_runs(e.msgstr)]
+        if todo:
+            problems.append(f"{path.name}: {todo} entries to translate")
+    return problems
+
+
 def sources(root: Path = ROOT) -> list[Path]:
     """The English pages the Chinese edition is made from: chapters, appendices, landing page."""
     return sorted((root / "chapters").glob("*.ipynb")) + sorted(
@@ -364,9 +426,16 @@ def main() -> None:
     ex.add_argument("pot_dir", type=Path)
     bu = sub.add_parser("build", help="write zh/chapters/*.ipynb")
     bu.add_argument("--check", action="store_true", help="change nothing; fail if stale")
+    ch = sub.add_parser("check", help="translated entries keep math, code, links and numbers")
+    ch.add_argument("catalogues", nargs="*", type=Path)
     for p in (ex, bu):
         p.add_argument("notebooks", nargs="*", type=Path)
     args = ap.parse_args()
+    if args.command == "check":
+        paths = args.catalogues or sorted((LOCALE / LANGUAGE).rglob("*.po"))
+        problems = check_catalogues(paths)
+        print("\n".join(problems) or f"{len(paths)} catalogues: no problem")
+        sys.exit(1 if problems else 0)
     notebooks = [p.resolve() for p in args.notebooks] or sources()
     if args.command == "extract":
         print(f"{extract(args.pot_dir, notebooks)} notebook messages added to {args.pot_dir}")
