@@ -141,6 +141,7 @@ catalogue: $(STAMP)
 	$(BIN)/jupyter-book build . --builder custom --custom-builder gettext --path-output _build/catalogue
 	$(BIN)/python tools/zh_edition.py extract $(POT)
 	$(BIN)/sphinx-intl update -p $(POT) -d locale -l zh_CN -j 1
+	$(BIN)/python tools/zh_edition.py printed
 
 zh: $(STAMP)
 	$(BIN)/python tools/zh_edition.py build
@@ -153,7 +154,7 @@ test-zh: $(STAMP)
 	$(BIN)/python -m pytest tests/check_zh_edition.py -p no:cacheprovider
 
 lab-zh: $(STAMP)
-	$(LAB_ENV) $(PINNED) $(BIN)/jupyter lab zh/chapters
+	$(LAB_ENV) LMVIS_LANGUAGE=zh $(PINNED) $(BIN)/jupyter lab zh/chapters
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests tools chapters _ext

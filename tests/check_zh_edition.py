@@ -75,3 +75,14 @@ def test_no_english_sentence_is_left_in_a_chinese_markdown_cell(page):
 
 def test_the_chinese_colab_edition_is_current():
     assert colab_edition.main(["--check", "--edition", "zh"]) == 0, "make zh"
+
+
+def test_the_chinese_milestone_table_is_the_one_the_package_prints():
+    """Chapter 1's table in the Chinese notebook (translated by the catalogue, which takes it
+    from the package: `make catalogue`) is what a reader's run prints with LMVIS_LANGUAGE=zh."""
+    from lmvis.datasets import milestones
+
+    zh = json.loads((z.OUT / "chapters" / "01_background.ipynb").read_text(encoding="utf-8"))
+    printed = ["".join(o["data"]["text/markdown"]) for c in zh["cells"] if c["cell_type"] == "code"
+               for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
+    assert milestones.markdown_table(language="zh") in printed

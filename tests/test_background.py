@@ -92,6 +92,39 @@ def test_markdown_table_has_one_row_per_milestone_and_cites_every_source():
         milestones.source_markdown({"cite": "x"})
 
 
+@pytest.mark.parametrize(
+    "n, text",
+    [(9_760, "9,760"), (60_000, "6 万"), (5e6, "500 万"), (60e6, "6000 万"),
+     (117e6, "1.17 亿"), (1.542e9, "15.4 亿"), (175e9, "1750 亿"), (15.6e12, "15.6 万亿"),
+     (999.6e6, "10 亿")],
+)
+def test_format_count_in_chinese_counts_in_wan_and_yi(n, text):
+    assert milestones.format_count(n, "zh") == text
+
+
+def test_the_chinese_table_is_the_english_one_with_chinese_words(monkeypatch):
+    en = milestones.markdown_table(language="en").splitlines()
+    zh = milestones.markdown_table(language="zh").splitlines()
+    assert set(milestones.CHINESE) == {m.name for m in milestones.MILESTONES}
+    assert len(zh) == len(en) and all(line.count("|") == 7 for line in zh)
+    assert zh[0] == "| 年份 | 名称 | 机构 | 内容 | 参数量 | 出处 |"
+    gpt = next(line for line in zh if line.startswith("| 2018 | GPT |"))
+    assert "| 1.17 亿 |" in gpt and "；参数量出自 [Radford et al. (2019)]" in gpt
+    for a, b in zip(en[2:], zh[2:], strict=True):  # the same years, places and sources
+        ca, cb = a.split(" | "), b.split(" | ")
+        assert (ca[0], ca[2]) == (cb[0], cb[2]) and re.findall(r"\(#\w+\)", a) == re.findall(
+            r"\(#\w+\)", b)
+    # The edition's language comes from the environment when not given.
+    monkeypatch.setenv("LMVIS_LANGUAGE", "zh")
+    assert milestones.markdown_table() == "\n".join(zh) + "\n"
+    monkeypatch.setenv("LMVIS_LANGUAGE", "fr")
+    with pytest.raises(ValueError, match="the environment variable LMVIS_LANGUAGE must be one "
+                                         "of \\['en', 'zh'\\], got 'fr'"):
+        milestones.markdown_table()
+    monkeypatch.delenv("LMVIS_LANGUAGE")
+    assert milestones.markdown_table() == "\n".join(en) + "\n"
+
+
 def test_citation_texts_are_the_ones_the_book_prints():
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
     from portable_markup import citation_texts

@@ -509,13 +509,16 @@ spec("lmvis.datasets.milestones.Milestone", kw_call(milestones.Milestone),
       "tokens": Real(0.0, low_open=True, optional=True), "params_cite": Text(optional=True)},
      errors={"params:None": ValueError})
 spec("lmvis.datasets.milestones.format_count", kw_call(milestones.format_count),
-     lambda: {"n": 175e9}, {"n": Real(0.0, low_open=True)})
+     lambda: {"n": 175e9, "language": "zh"},
+     {"n": Real(0.0, low_open=True), "language": Choice(["en", "zh"])})
 spec("lmvis.datasets.milestones.source_markdown", kw_call(milestones.source_markdown),
-     lambda: {"m": milestones.MILESTONES[-1]}, {"m": Obj(others=[{"cite": "x"}])}, goods=False)
+     lambda: {"m": milestones.MILESTONES[-1], "language": "zh"},
+     {"m": Obj(others=[{"cite": "x"}]), "language": Choice(["en", "zh"])}, goods=False)
 spec("lmvis.datasets.milestones.markdown_table", kw_call(milestones.markdown_table),
-     lambda: {"milestones": milestones.MILESTONES[:3]},
+     lambda: {"milestones": milestones.MILESTONES[:3], "language": "zh"},
      {"milestones": Obj(others={"names": ["GPT"], "a table row with a |": [
-         milestones.Milestone(2020, "a|b", "x", "y", None, "c", org="o")]})},
+         milestones.Milestone(2020, "a|b", "x", "y", None, "c", org="o")]}),
+      "language": Choice(["en", "zh"], optional=True)},
      errors={"milestones:str": TypeError}, goods=False)
 spec("lmvis.datasets.milestones.growth_per_year", kw_call(milestones.growth_per_year),
      lambda: {"year0": 2012, "params0": 60e6, "year1": 2020, "params1": 175e9},
@@ -737,6 +740,8 @@ spec("lmvis.notebook.animation_html", kw_call(notebook.animation_html),
      lambda: {"anim": tiny_animation(), "name": "race"},
      {"anim": Obj(others=["<div></div>"]), "name": Text(bad=["", "1st", "my race", "a-b"])},
      unswept={"to_jshtml": "matplotlib's own options"}, goods=False)
+spec("lmvis.notebook.language", kw_call(notebook.language), lambda: {"code": "zh"},
+     {"code": Choice(["en", "zh"], optional=True)})
 spec("lmvis.notebook.below", kw_call(notebook.below), lambda: {"value": 1e-16, "bound": 1e-12},
      {"value": Real(), "bound": Real(0.0, low_open=True)})
 

@@ -218,3 +218,17 @@ def test_a_translation_must_keep_the_math_code_targets_and_numbers_of_its_englis
 def test_a_count_may_change_its_unit_but_not_its_value():
     assert z.markup_differences("175 billion and 60 million", "1750 亿和 6000 万") == []
     assert z.markup_differences("175 billion", "175 亿") != []
+
+
+def test_markdown_that_code_prints_is_translated_and_the_package_holds_the_tables_chinese():
+    known = z.printed_translations()
+    assert known["60 million"] == "6000 万" and known["year"] == "年份"
+    assert known["a trainable linear threshold unit"] == "可训练的线性阈值单元"
+    output = {"output_type": "display_data", "metadata": {},
+              "data": {"text/plain": ["<Markdown>"], "text/markdown": ["| year |\n", "|---|\n"]}}
+    en = {"cells": [{"cell_type": "code", "source": "x", "metadata": {}, "outputs": [output]}]}
+    zh = z.translate_notebook(en, known)
+    assert zh["cells"][0]["outputs"][0]["data"]["text/markdown"] == ["| 年份 |\n", "|---|\n"]
+    assert z.twin_differences(en, zh) == []  # translated Markdown is not a different output
+    zh["cells"][0]["outputs"][0]["data"]["text/plain"] = ["other"]
+    assert z.twin_differences(en, zh) == ["cell 0: the stored outputs differ"]

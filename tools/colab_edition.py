@@ -38,6 +38,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import portable_markup as pm  # noqa: E402
+from lmvis import notebook  # noqa: E402
 
 ROOT = pm.ROOT
 EDITION = ROOT / "colab"
@@ -219,6 +220,11 @@ def edition(path: Path, figures: dict, mermaid: Mermaid) -> dict:
     banner = EDITIONS[_edition][3].format(number=number, name=path.name, url=book_url())
     cells.insert(1, pm._normalise({"cell_type": "markdown", "id": "colab-edition",
                                    "metadata": {}, "source": banner}))
+    if _edition != "en":  # what code prints in words (chapter 1's table) in the edition's language
+        cells.insert(2, pm._normalise({
+            "cell_type": "code", "id": "colab-language", "metadata": {}, "outputs": [],
+            "execution_count": None,
+            "source": f"%env {notebook.LANGUAGE_VARIABLE}={_edition}"}))
     return {**nb, "cells": cells}
 
 

@@ -4,6 +4,7 @@ embedded so that they play offline."""
 
 from __future__ import annotations
 
+import os
 import random
 import re
 from collections.abc import Iterable
@@ -20,6 +21,11 @@ if TYPE_CHECKING:
 #: Where Colab installs the package from; must match `repository.url` in _config.yml (tested).
 BOOK_REPOSITORY = "https://github.com/large-models-visualized/book"
 
+#: The languages of the book's editions, and the environment variable that picks one for a
+#: kernel: the Chinese edition's Colab install cell and `make lab-zh` set it to "zh".
+LANGUAGES = ("en", "zh")
+LANGUAGE_VARIABLE = "LMVIS_LANGUAGE"
+
 #: The book's plot style: readable on screen and in the HTML book, PNG at a fixed size.
 STYLE = {
     "figure.figsize": (6.4, 4.0),
@@ -35,6 +41,15 @@ STYLE = {
     "image.cmap": "viridis",
     "animation.embed_limit": 40.0,  # MB; the chapters' animations are well below this
 }
+
+
+def language(code: str | None = None) -> str:
+    """The edition's language for text that code prints (chapter 1's milestone table): `code`
+    if given, else the LMVIS_LANGUAGE environment variable, else English ("en")."""
+    if code is None:
+        return checks.choice(f"the environment variable {LANGUAGE_VARIABLE}",
+                             os.environ.get(LANGUAGE_VARIABLE, "en"), LANGUAGES)
+    return checks.choice("code", code, LANGUAGES)
 
 
 def setup(seed: int = 0) -> None:

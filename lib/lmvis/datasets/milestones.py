@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from lmvis import checks
+from lmvis import checks, notebook
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -119,6 +120,35 @@ MILESTONES: tuple[Milestone, ...] = (
 )
 
 
+#: The Chinese edition's name and description of each milestone, by its English name (the
+#: author, place and sources are names, the same in both editions).
+CHINESE: dict[str, tuple[str, str]] = {
+    "Perceptron": ("感知机", "可训练的线性阈值单元"),
+    "Backpropagation": ("反向传播", "用链式法则求出每个权重的梯度"),
+    "Convolutional net (zip codes)": ("卷积网络（邮政编码）", "共享的卷积权重，用反向传播训练"),
+    "LSTM": ("LSTM", "带门控的循环记忆"),
+    "LeNet-5": ("LeNet-5", "用于文档识别的卷积网络"),
+    "Deep belief network": ("深度信念网络", "逐层贪心预训练"),
+    "Deep Boltzmann machine": ("深度玻尔兹曼机", "无向的深度生成模型"),
+    "AlexNet": ("AlexNet", "用 GPU 训练的卷积网络赢得 ImageNet（ILSVRC 2012）"),
+    "GoogLeNet (Inception)": ("GoogLeNet（Inception）",
+                              "赢得 ILSVRC 2014 分类任务，参数量只有 AlexNet 的 1/12"),
+    "FaceNet": ("FaceNet", "用三元组损失学习的人脸嵌入"),
+    "ResNet-152": ("ResNet-152", "残差连接；一个 ResNet 集成赢得 ILSVRC 2015 分类任务"),
+    "Transformer (big)": ("Transformer（big）", "注意力就是你所需要的一切"),
+    "GPT": ("GPT", "Transformer 解码器的生成式预训练"),
+    "BERT-Large": ("BERT-Large", "双向 Transformer 编码器"),
+    "GPT-2": ("GPT-2", "零样本的多任务语言模型"),
+    "T5-11B": ("T5-11B", "文本到文本的迁移 Transformer"),
+    "GPT-3": ("GPT-3", "文本模型：在上下文中少样本学习"),
+    "Gopher": ("Gopher", "扩展到 2800 亿参数"),
+    "Chinchilla": ("Chinchilla", "计算最优：更少的参数，更多的词元"),
+    "PaLM": ("PaLM", "在 TPU v4 集群上训练的 5400 亿参数稠密 Transformer"),
+    "LLaMA-65B": ("LLaMA-65B", "公开权重，只用公开数据"),
+    "Llama 3.1 405B": ("Llama 3.1 405B", "4050 亿参数稠密模型，15.6 万亿词元"),
+}
+
+
 def milestones_table() -> pd.DataFrame:
     """The milestones as a pandas DataFrame (one row each, in chronological order)."""
     import pandas as pd
@@ -126,18 +156,26 @@ def milestones_table() -> pd.DataFrame:
     return pd.DataFrame([m.__dict__ for m in MILESTONES])
 
 
-def format_count(n: float) -> str:
-    """A parameter or token count for readers: ``9,760``, ``60 million``, ``1.54 billion``.
+#: The units of a count in each language, largest first, and the count below which none is used.
+_UNITS = {"en": (1e6, ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))),
+          "zh": (1e4, ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")))}
+
+
+def format_count(n: float, language: str = "en") -> str:
+    """A parameter or token count for readers: ``9,760``, ``60 million``, ``1.54 billion``;
+    in Chinese ``6000 万``, ``15.4 亿`` (Chinese counts in 万 and 亿).
 
     At most three significant digits in the largest unit that fits (sources round too).
     """
     n = checks.real("n", n, minimum=0.0, low_open=True)
-    if n < 1e6:
+    smallest, units = _UNITS[checks.choice("language", language, notebook.LANGUAGES)]
+    if n < smallest:
         return f"{n:,.0f}"
     n = float(f"{n:.3g}")  # round first, so that 999.6 million reads "1 billion"
-    for scale, unit in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+    for scale, unit in units:
         if n >= scale:
-            return f"{n / scale:.3g} {unit}"
+            value = format(Decimal(f"{n / scale:.3g}"), "f")  # 1750, not 1.75e+03
+            return f"{value} {unit}"
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -171,7 +209,7 @@ CITATION_TEXT = {
 }
 
 
-def source_markdown(m: Milestone) -> str:
+def source_markdown(m: Milestone, language: str = "en") -> str:
     """The milestone's sources as author-year links, e.g. ``[Rosenblatt (1958)](#key)``.
 
     The portable form of a citation (tools/portable_markup.py): the HTML book resolves the
@@ -179,32 +217,49 @@ def source_markdown(m: Milestone) -> str:
     the parameter count comes from another source, that source is named too.
     """
     m = checks.instance("m", m, Milestone, "a Milestone")
+    language = checks.choice("language", language, notebook.LANGUAGES)
+    count_from = {"en": "; count from ", "zh": "；参数量出自 "}[language]
     for key in (m.cite, m.params_cite):
         if key is not None and key not in CITATION_TEXT:
             raise ValueError(f"m cites {key!r}, which has no entry in CITATION_TEXT (add its "
                              f"author-year text, as references.bib gives it)")
     text = f"[{CITATION_TEXT[m.cite]}](#{m.cite})"
     if m.params_cite is not None:
-        text += f"; count from [{CITATION_TEXT[m.params_cite]}](#{m.params_cite})"
+        text += f"{count_from}[{CITATION_TEXT[m.params_cite]}](#{m.params_cite})"
     return text
 
 
-def markdown_table(milestones: Sequence[Milestone] = MILESTONES) -> str:
+#: The table's header in each language.
+_HEADER = {"en": "| year | name | where | what | parameters | source |",
+           "zh": "| 年份 | 名称 | 机构 | 内容 | 参数量 | 出处 |"}
+
+
+def markdown_table(milestones: Sequence[Milestone] = MILESTONES,
+                   language: str | None = None) -> str:
     """The milestones as a MyST Markdown table: year, name, where, what, size and sources.
 
-    A notebook displays it with ``IPython.display.Markdown``; the cell's metadata
-    ``{"mystnb": {"markdown_format": "myst"}}`` makes myst-nb parse the citations in it.
+    In the language of the edition (``lmvis.notebook.language``) unless ``language`` is given:
+    the Chinese edition prints the names and descriptions of ``CHINESE``. A notebook displays
+    it with ``IPython.display.Markdown``; the cell's metadata ``{"mystnb": {"markdown_format":
+    "myst"}}`` makes myst-nb parse the citations in it.
     """
-    rows = ["| year | name | where | what | parameters | source |",
-            "|---|---|---|---|---|---|"]
+    language = notebook.language() if language is None else checks.choice(
+        "language", language, notebook.LANGUAGES)
+    rows = [_HEADER[language], "|---|---|---|---|---|---|"]
     for i, m in enumerate(checks.sequence("milestones", milestones)):
         m = checks.instance(f"milestones[{i}]", m, Milestone, "a Milestone")
-        size = "" if m.params is None else format_count(m.params)
-        cells = [str(m.year), m.name, m.org, m.what, size]
+        size = "" if m.params is None else format_count(m.params, language)
+        name, what = m.name, m.what
+        if language == "zh":
+            if m.name not in CHINESE:
+                raise ValueError(f"milestones[{i}] ({m.name}) has no Chinese name and "
+                                 f"description in CHINESE")
+            name, what = CHINESE[m.name]
+        cells = [str(m.year), name, m.org, what, size]
         if any("|" in c for c in cells):
             raise ValueError(f"milestones[{i}] ({m.name}) must have no field with a '|', which "
                              f"would break the table")
-        rows.append("| " + " | ".join([*cells, source_markdown(m)]) + " |")
+        rows.append("| " + " | ".join([*cells, source_markdown(m, language)]) + " |")
     return "\n".join(rows) + "\n"
 
 
