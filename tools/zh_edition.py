@@ -11,6 +11,7 @@ builder, which extracts the HTML book's messages into the same files (`make cata
     .venv/bin/python tools/zh_edition.py build                   # write zh/ (every page)
     .venv/bin/python tools/zh_edition.py build --check           # fail if zh/ is stale
     .venv/bin/python tools/zh_edition.py check [x.po ...]        # a translation's markup kept
+    .venv/bin/python tools/zh_edition.py printed                 # the package's own Chinese
 
 In the generated notebook every Markdown cell, caption (the figure caption in the cell's
 metadata and the caption cell tagged remove-cell), admonition ("Common pitfall" box), table and
@@ -243,9 +244,46 @@ def translate_notebook(nb: dict, catalogue: dict[str, str], md=None) -> dict:
             cap = caption(cell)
             if cap and catalogue.get(cap):
                 cell["metadata"]["mystnb"]["figure"]["caption"] = catalogue[cap]
+            for output in cell.get("outputs", []):  # Markdown that code prints (a table)
+                printed = output.get("data", {}).get("text/markdown")
+                if printed is not None:
+                    new = translate_markdown("".join(printed), catalogue, md)
+                    output["data"]["text/markdown"] = (new.splitlines(keepends=True)
+                                                       if isinstance(printed, list) else new)
         if isinstance(cell["source"], str):
             cell["source"] = cell["source"].splitlines(keepends=True)
     return out
+
+
+def printed_translations() -> dict[str, str]:
+    """English message -> Chinese for the Markdown that the package prints in both languages
+    (chapter 1's milestone table): the package holds its Chinese, so the catalogue takes it
+    from there and the notebook, the HTML book and a reader's own run all say the same."""
+    from lmvis.datasets import milestones
+
+    md = parser()
+    en, zh = (segments(milestones.markdown_table(language=lang), md) for lang in ("en", "zh"))
+    if [s.kind for s in en] != [s.kind for s in zh]:
+        raise ValueError("the English and Chinese milestone tables differ in shape")
+    return {a.text: b.text for a, b in zip(en, zh, strict=True) if a.text != b.text}
+
+
+def fill_printed(po_paths: list[Path]) -> int:
+    """Set the msgstr of every entry that printed_translations() knows; how many changed."""
+    import polib
+
+    known, changed = printed_translations(), 0
+    for path in po_paths:
+        po = polib.pofile(str(path))
+        entries = [e for e in po if e.msgid in known and (e.msgstr != known[e.msgid] or e.fuzzy)]
+        for e in entries:
+            e.msgstr = known[e.msgid]
+            if e.fuzzy:
+                e.flags.remove("fuzzy")
+        if entries:
+            po.save()
+            changed += len(entries)
+    return changed
 
 
 def catalogue_path(document: str, locale: Path = LOCALE) -> Path:
@@ -319,6 +357,14 @@ def unfinished(po_paths: list[Path]) -> list[str]:
     return found
 
 
+def _untranslated(outputs: list | None) -> list | None:
+    """A cell's outputs less the Markdown that code prints, which the Chinese edition translates."""
+    if outputs is None:
+        return None
+    return [{**o, "data": {k: v for k, v in o["data"].items() if k != "text/markdown"}}
+            if "data" in o else o for o in outputs]
+
+
 def twin_differences(en: dict, zh: dict) -> list[str]:
     """Where a Chinese notebook differs from its English twin beyond text and comments: cell
     kinds and count, code tokens with comments removed, stored outputs."""
@@ -331,7 +377,7 @@ def twin_differences(en: dict, zh: dict) -> list[str]:
         elif a["cell_type"] == "code":
             if code_tokens(source(a)) != code_tokens(source(b)):
                 found.append(f"cell {n}: the code differs beyond comments")
-            if a.get("outputs") != b.get("outputs"):
+            if _untranslated(a.get("outputs")) != _untranslated(b.get("outputs")):
                 found.append(f"cell {n}: the stored outputs differ")
     return found
 
@@ -355,7 +401,8 @@ def latin_runs(markdown: str, limit: int = 6) -> list[str]:
 #: What a translation keeps exactly as the English has it (README, "The Chinese edition"): math,
 #: code, roles with their targets, link targets, footnote references, HTML tags, numbers, bold.
 _KEPT = {
-    "math": re.compile(r"\$\$.*?\$\$|\$[^$]+\$", re.S),
+    # A dollar escaped as \$ is a price, not math.
+    "math": re.compile(r"(?<!\\)\$\$.*?(?<!\\)\$\$|(?<!\\)\$[^$]+?(?<!\\)\$", re.S),
     "code": re.compile(r"`[^`]+`"),
     "link target": re.compile(r"\]\(([^)]*)\)"),
     "footnote": re.compile(r"\[\^[^\]]+\]"),
@@ -438,11 +485,17 @@ def main() -> None:
     ex.add_argument("pot_dir", type=Path)
     bu = sub.add_parser("build", help="write zh/chapters/*.ipynb")
     bu.add_argument("--check", action="store_true", help="change nothing; fail if stale")
+    sub.add_parser("printed", help="the catalogue's entries for the Markdown the package "
+                   "prints in Chinese too (chapter 1's milestone table), from the package")
     ch = sub.add_parser("check", help="translated entries keep math, code, links and numbers")
     ch.add_argument("catalogues", nargs="*", type=Path)
     for p in (ex, bu):
         p.add_argument("notebooks", nargs="*", type=Path)
     args = ap.parse_args()
+    if args.command == "printed":
+        changed = fill_printed(sorted((LOCALE / LANGUAGE).rglob("*.po")))
+        print(f"{changed} entries set from the package's Chinese")
+        return
     if args.command == "check":
         paths = args.catalogues or sorted((LOCALE / LANGUAGE).rglob("*.po"))
         problems = check_catalogues(paths)
