@@ -213,3 +213,8 @@ def test_a_translation_must_keep_the_math_code_targets_and_numbers_of_its_englis
     found = " ".join(z.markup_differences(english, bad.replace("000", "0")))
     for kind in ("math:", "code:", "role:", "number:"):
         assert kind in found
+
+
+def test_a_count_may_change_its_unit_but_not_its_value():
+    assert z.markup_differences("175 billion and 60 million", "1750 亿和 6000 万") == []
+    assert z.markup_differences("175 billion", "175 亿") != []

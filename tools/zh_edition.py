@@ -363,7 +363,19 @@ _KEPT = {
     "bold marker": re.compile(r"\*\*"),
 }
 _ROLE = re.compile(r"\{([a-z:-]+)\}`([^`]*)`")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:\s?(?:thousand|million|billion|trillion|万亿|千万|百万|"
+                     r"千|万|亿)(?![a-z]))?")
+#: A count may change its unit ("175 billion" is "1750 亿"): compared by value.
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "千": 1e3,
+          "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
+
+
+def _number(text: str) -> str:
+    """A number as written, or a count with a unit as its value ('60 million' -> '6e+07')."""
+    m = re.fullmatch(r"([\d.,]+)\s?(\D+)", text)
+    if m is None:
+        return text
+    return f"{float(m.group(1).replace(',', '')) * _SCALE[m.group(2)]:.6g}"
 
 
 def _kept(text: str) -> dict[str, list[str]]:
@@ -379,7 +391,7 @@ def _kept(text: str) -> dict[str, list[str]]:
         found[kind] = sorted(pieces)
         if kind in ("math", "code"):
             rest = pattern.sub(" ", rest)
-    found["number"] = sorted(_NUMBER.findall(rest))
+    found["number"] = sorted(_number(n) for n in _NUMBER.findall(rest))
     return found
 
 
