@@ -255,6 +255,10 @@ def translate_notebook(nb: dict, catalogue: dict[str, str], md=None) -> dict:
     return out
 
 
+#: The pages whose code prints Markdown that the package also holds in Chinese.
+PRINTED_ON = ["chapters/01_background"]
+
+
 def printed_translations() -> dict[str, str]:
     """English message -> Chinese for the Markdown that the package prints in both languages
     (chapter 1's milestone table): the package holds its Chinese, so the catalogue takes it
@@ -410,19 +414,20 @@ _KEPT = {
     "bold marker": re.compile(r"\*\*"),
 }
 _ROLE = re.compile(r"\{([a-z:-]+)\}`([^`]*)`")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:\s?(?:thousand|million|billion|trillion|万亿|千万|百万|"
-                     r"千|万|亿)(?![a-z]))?")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:[\s-]?(?:thousand|million|billion|trillion|万亿|千万|百万|"
+                     r"千|万|亿)(?![a-z])|[KMBT]\b)?")
 #: A count may change its unit ("175 billion" is "1750 亿"): compared by value.
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "千": 1e3,
+_SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "千": 1e3,
           "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
 
 
 def _number(text: str) -> str:
-    """A number as written, or a count with a unit as its value ('60 million' -> '6e+07')."""
-    m = re.fullmatch(r"([\d.,]+)\s?(\D+)", text)
-    if m is None:
-        return text
-    return f"{float(m.group(1).replace(',', '')) * _SCALE[m.group(2)]:.6g}"
+    """A count by its value ('60 million', '6000 万' and '60,000,000' -> '6e+07'); a decimal as
+    written."""
+    m = re.fullmatch(r"([\d.,]+?)[\s-]?(\D*)", text)
+    if "." in m.group(1) and not m.group(2):
+        return text  # a decimal or a section number (§3.1) as written
+    return f"{float(m.group(1).replace(',', '')) * _SCALE.get(m.group(2), 1):.6g}"
 
 
 def _kept(text: str) -> dict[str, list[str]]:
@@ -493,7 +498,7 @@ def main() -> None:
         p.add_argument("notebooks", nargs="*", type=Path)
     args = ap.parse_args()
     if args.command == "printed":
-        changed = fill_printed(sorted((LOCALE / LANGUAGE).rglob("*.po")))
+        changed = fill_printed([catalogue_path(page) for page in PRINTED_ON])
         print(f"{changed} entries set from the package's Chinese")
         return
     if args.command == "check":

@@ -132,7 +132,7 @@ CHINESE: dict[str, tuple[str, str]] = {
     "Deep Boltzmann machine": ("深度玻尔兹曼机", "无向的深度生成模型"),
     "AlexNet": ("AlexNet", "用 GPU 训练的卷积网络赢得 ImageNet（ILSVRC 2012）"),
     "GoogLeNet (Inception)": ("GoogLeNet（Inception）",
-                              "赢得 ILSVRC 2014 分类任务，参数量只有 AlexNet 的 1/12"),
+                              "赢得 ILSVRC 2014 分类任务，参数量比 AlexNet 少 12 倍"),
     "FaceNet": ("FaceNet", "用三元组损失学习的人脸嵌入"),
     "ResNet-152": ("ResNet-152", "残差连接；一个 ResNet 集成赢得 ILSVRC 2015 分类任务"),
     "Transformer (big)": ("Transformer（big）", "注意力就是你所需要的一切"),
