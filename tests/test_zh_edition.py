@@ -218,6 +218,7 @@ def test_a_translation_must_keep_the_math_code_targets_and_numbers_of_its_englis
 def test_a_count_may_change_its_unit_but_not_its_value():
     assert z.markup_differences("175 billion and 60 million", "1750 亿和 6000 万") == []
     assert z.markup_differences("175 billion", "175 亿") != []
+    assert z.markup_differences("0.56 to 0.93 million hours", "56 万至 93 万小时") == []
 
 
 def test_markdown_that_code_prints_is_translated_and_the_package_holds_the_tables_chinese():

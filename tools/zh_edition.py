@@ -417,8 +417,12 @@ _ROLE = re.compile(r"\{([a-z:-]+)\}`([^`]*)`")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:[\s-]?(?:thousand|million|billion|trillion|万亿|千万|百万|"
                      r"千|万|亿)(?![a-z])|[KMBT]\b)?")
 #: A count may change its unit ("175 billion" is "1750 亿"): compared by value.
-_SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "千": 1e3,
-          "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
+_SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12, "thousand": 1e3, "million": 1e6,
+          "billion": 1e9, "trillion": 1e12, "千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7,
+          "亿": 1e8, "万亿": 1e12}
+#: A range with one unit, "0.56 to 0.93 million": the unit belongs to both ends.
+_RANGE = re.compile(r"(\d[\d.,]*)(\s+(?:to|or|and)\s+|\s?[-–]\s?)(\d[\d.,]*)\s?"
+                    r"(thousand|million|billion|trillion)\b")
 
 
 def _number(text: str) -> str:
@@ -443,6 +447,7 @@ def _kept(text: str) -> dict[str, list[str]]:
         found[kind] = sorted(pieces)
         if kind in ("math", "code"):
             rest = pattern.sub(" ", rest)
+    rest = _RANGE.sub(r"\1 \4\2\3 \4", rest)
     found["number"] = sorted(_number(n) for n in _NUMBER.findall(rest))
     return found
 
