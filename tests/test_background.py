@@ -94,7 +94,7 @@ def test_markdown_table_has_one_row_per_milestone_and_cites_every_source():
 
 @pytest.mark.parametrize(
     "n, text",
-    [(9_760, "9,760"), (60_000, "6 万"), (5e6, "500 万"), (60e6, "6000 万"),
+    [(9_760, "9,760"), (60_000, "60,000"), (5e6, "500 万"), (60e6, "6000 万"),
      (117e6, "1.17 亿"), (1.542e9, "15.4 亿"), (175e9, "1750 亿"), (15.6e12, "15.6 万亿"),
      (999.6e6, "10 亿")],
 )
@@ -110,10 +110,10 @@ def test_the_chinese_table_is_the_english_one_with_chinese_words(monkeypatch):
     assert zh[0] == "| 年份 | 名称 | 机构 | 内容 | 参数量 | 出处 |"
     gpt = next(line for line in zh if line.startswith("| 2018 | GPT |"))
     assert "| 1.17 亿 |" in gpt and "；参数量出自 [Radford et al. (2019)]" in gpt
-    for a, b in zip(en[2:], zh[2:], strict=True):  # the same years, places and sources
-        ca, cb = a.split(" | "), b.split(" | ")
-        assert (ca[0], ca[2]) == (cb[0], cb[2]) and re.findall(r"\(#\w+\)", a) == re.findall(
-            r"\(#\w+\)", b)
+    for a, b in zip(en[2:], zh[2:], strict=True):  # the same years and sources
+        assert a.split(" | ")[0] == b.split(" | ")[0]
+        assert re.findall(r"\(#\w+\)", a) == re.findall(r"\(#\w+\)", b)
+    assert "| 多伦多大学 |" in zh[9] and "| Google |" in zh[10]
     # The edition's language comes from the environment when not given.
     monkeypatch.setenv("LMVIS_LANGUAGE", "zh")
     assert milestones.markdown_table() == "\n".join(zh) + "\n"

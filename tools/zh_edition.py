@@ -269,7 +269,7 @@ def printed_translations() -> dict[str, str]:
         table = milestones.markdown_table(language=language)
         return [c.strip() for row in table.splitlines() for c in row.strip("|").split(" | ")]
 
-    return {a: b for a, b in zip(cells("en"), cells("zh"), strict=True) if a != b}
+    return dict(zip(cells("en"), cells("zh"), strict=True))
 
 
 def fill_printed(po_paths: list[Path]) -> int:

@@ -120,8 +120,20 @@ MILESTONES: tuple[Milestone, ...] = (
 )
 
 
+#: Where the work was done, in the Chinese edition (the names Chinese readers use; a company
+#: keeps its own name).
+ORG_CHINESE: dict[str, str] = {
+    "Cornell Aeronautical Laboratory": "康奈尔航空实验室",
+    "UC San Diego, Carnegie Mellon": "加州大学圣迭戈分校、卡内基梅隆大学",
+    "AT&T Bell Laboratories": "AT&T 贝尔实验室",
+    "TU Munich, IDSIA": "慕尼黑工业大学、IDSIA",
+    "AT&T Labs": "AT&T 实验室",
+    "University of Toronto": "多伦多大学",
+    "Microsoft Research": "微软研究院",
+}
+
 #: The Chinese edition's name and description of each milestone, by its English name (the
-#: author, place and sources are names, the same in both editions).
+#: authors and sources are names, the same in both editions).
 CHINESE: dict[str, tuple[str, str]] = {
     "Perceptron": ("感知机", "可训练的线性阈值单元"),
     "Backpropagation": ("反向传播", "用链式法则求出每个权重的梯度"),
@@ -158,7 +170,7 @@ def milestones_table() -> pd.DataFrame:
 
 #: The units of a count in each language, largest first, and the count below which none is used.
 _UNITS = {"en": (1e6, ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))),
-          "zh": (1e4, ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")))}
+          "zh": (1e6, ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")))}
 
 
 def format_count(n: float, language: str = "en") -> str:
@@ -249,13 +261,14 @@ def markdown_table(milestones: Sequence[Milestone] = MILESTONES,
     for i, m in enumerate(checks.sequence("milestones", milestones)):
         m = checks.instance(f"milestones[{i}]", m, Milestone, "a Milestone")
         size = "" if m.params is None else format_count(m.params, language)
-        name, what = m.name, m.what
+        name, org, what = m.name, m.org, m.what
         if language == "zh":
             if m.name not in CHINESE:
                 raise ValueError(f"milestones[{i}] ({m.name}) has no Chinese name and "
                                  f"description in CHINESE")
             name, what = CHINESE[m.name]
-        cells = [str(m.year), name, m.org, what, size]
+            org = ORG_CHINESE.get(m.org, m.org)
+        cells = [str(m.year), name, org, what, size]
         if any("|" in c for c in cells):
             raise ValueError(f"milestones[{i}] ({m.name}) must have no field with a '|', which "
                              f"would break the table")
