@@ -18,6 +18,7 @@ ALTERNATE := $(BIN)/python tools/numerics.py --alternate --
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -o filterwarnings= -p no:cacheprovider
 # The book to take away: the PDF of `make pdf`, the archives of `make dist` (README: "Downloads").
 PDF    := _build/pdf/large-models-visualized.pdf
+PDF_ZH := _build/pdf/large-models-visualized-zh.pdf
 # Notebooks on all cores (pytest-xdist): every cell of a notebook on one worker, in order
 # (loadscope: nbval's README, "Parallel execution"), the notebooks handed out in the order of
 # NOTEBOOKS rather than by their number of cells (no reorder). Each kernel is on one thread.
@@ -36,16 +37,17 @@ LAB_ENV := JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter
 
 .PHONY: help install test test-package test-notebooks test-portable test-oldest test-colab \
 	book test-html pdf dist vendor execute portable colab lab lint clean \
-	catalogue zh book-zh test-zh lab-zh
+	catalogue zh test-zh lab-zh
 
 help:
 	@echo "make test     package tests, then every notebook under nbval (installs first)"
 	@echo "make test-portable  nbval again under another CPU code path and thread count"
-	@echo "make book     HTML book into _build/html/ with warnings as errors (installs first)"
+	@echo "make book     both HTML editions, English in _build/html/, Chinese (中文版) in _build/html/zh/,"
+	@echo "              with warnings as errors (installs first)"
 	@echo "make test-oldest  every chapter under the lower bounds of pyproject.toml (own venv)"
 	@echo "make test-colab   the setup cell's install on Colab's versions, then every chapter"
 	@echo "make test-html  the book's pages, and two chapters in JupyterLab, in headless Chromium"
-	@echo "make pdf      the book as one PDF, _build/pdf/, printed by headless Chromium from the HTML"
+	@echo "make pdf      each edition as one PDF, _build/pdf/, printed by headless Chromium from the HTML"
 	@echo "make dist     zips of the notebooks and of the HTML site into _build/dist/ (after make pdf)"
 	@echo "make vendor   re-vendor the pinned npm assets into _vendor/ (needs npm; rarely needed)"
 	@echo "make execute  re-execute every notebook in place, fresh kernel, top to bottom"
@@ -54,8 +56,8 @@ help:
 	@echo "make lab      JupyterLab on the chapters"
 	@echo "make catalogue  extract the English messages into locale/zh_CN/ (the Chinese catalogue)"
 	@echo "make zh       the Chinese notebooks zh/chapters/ and their Colab edition zh/colab/"
-	@echo "make book-zh  both HTML editions: English in _build/html/, Chinese in _build/html/zh/"
-	@echo "make test-zh  the Chinese edition complete: every message translated, code as English"
+	@echo "make test-zh  the Chinese edition's checks alone (part of make test): every message"
+	@echo "              translated, code as the English, zh/ current"
 	@echo "make lab-zh   JupyterLab on the Chinese chapters"
 	@echo "make lint     ruff over the package, tests and notebooks"
 	@echo "make clean    remove builds (keeps .venv; 'rm -rf .venv' for a full reset)"
@@ -99,8 +101,9 @@ test-colab:
 	rm -rf build
 	$(COLAB)/bin/python tools/run_chapters.py --jobs $(JOBS) $(NOTEBOOKS)
 
+# Both editions (tools/zh_book.py): English in _build/html/, Chinese in _build/html/zh/.
 book: $(STAMP)
-	$(BIN)/jupyter-book build . --builder html -W --keep-going
+	$(BIN)/python tools/zh_book.py
 
 # Needs Debian's Chromium (apt-get install -y chromium); skipped with that hint where it is missing.
 test-html: book
@@ -110,9 +113,12 @@ test-html: book
 # Each edition is one call with its own HTML folder (the Chinese edition's, once it exists).
 pdf: book
 	$(BIN)/python tools/book_pdf.py _build/html $(PDF)
+	$(BIN)/python tools/book_pdf.py _build/html/zh $(PDF_ZH)
 
+# English first: it zips the whole site (both editions), which the Chinese edition offers too.
 dist: pdf
 	$(BIN)/python tools/book_dist.py _build/html chapters $(PDF) _build/dist
+	$(BIN)/python tools/book_dist.py _build/html/zh zh/chapters $(PDF_ZH) _build/dist --edition zh
 
 vendor:
 	$(PYTHON) tools/vendor_assets.py
@@ -129,8 +135,8 @@ colab: $(STAMP)
 lab: $(STAMP)
 	$(LAB_ENV) $(PINNED) $(BIN)/jupyter lab chapters
 
-# The Chinese edition (README, "The Chinese edition"). Not part of book, test or CI until its
-# catalogue is filled: test-zh fails on every untranslated message.
+# The Chinese edition (README, "The Chinese edition"): make book builds it, make test checks it
+# (tests/test_zh_complete.py fails on every untranslated or fuzzy message and on a stale zh/).
 # Sphinx's gettext builder extracts every page's messages (one template a page, gettext_compact
 # off); tools/zh_edition.py adds what only the notebooks show (caption cells, code comments);
 # sphinx-intl merges them into the .po files, marking a changed English message fuzzy.
@@ -147,11 +153,8 @@ zh: $(STAMP)
 	$(BIN)/python tools/zh_edition.py build
 	$(BIN)/python tools/colab_edition.py --edition zh
 
-book-zh: $(STAMP)
-	$(BIN)/python tools/zh_book.py
-
 test-zh: $(STAMP)
-	$(BIN)/python -m pytest tests/check_zh_edition.py -p no:cacheprovider
+	$(BIN)/python -m pytest tests/test_zh_complete.py tests/test_zh_edition.py -p no:cacheprovider
 
 lab-zh: $(STAMP)
 	$(LAB_ENV) LMVIS_LANGUAGE=zh $(PINNED) $(BIN)/jupyter lab zh/chapters

@@ -16,27 +16,47 @@ _HIDE_FROM_DISK = (
 )
 
 
-def download_names(stem: str = "large-models-visualized") -> dict[str, str]:
-    """The file names of an edition's downloads (the Chinese edition: another stem)."""
+STEM = "large-models-visualized"
+#: Each edition's file-name stem (the Chinese edition's PDF and notebooks are its own).
+STEMS = {"en": STEM, "zh": f"{STEM}-zh"}
+#: The menu's words in each edition: (key, text, icon, tooltip), and the menu's tooltip.
+ENTRIES = {
+    "en": ([("pdf", "Book (.pdf)", "fas fa-file-pdf", "The whole book as one PDF, A4"),
+            ("notebooks", "Notebooks (.zip)", "fas fa-file-zipper",
+             "The chapters as notebooks, with the package they use"),
+            ("html", "HTML book (.zip)", "fas fa-file-zipper",
+             "This site, both editions, to read offline")], "Download the book"),
+    "zh": ([("pdf", "全书（.pdf）", "fas fa-file-pdf", "整本书的 PDF，A4 幅面"),
+            ("notebooks", "笔记本（.zip）", "fas fa-file-zipper",
+             "各章的笔记本，附带它们用到的代码包"),
+            ("html", "网页版（.zip）", "fas fa-file-zipper", "本网站（中英两版），离线阅读")],
+           "下载本书"),
+}
+
+
+def download_names(edition: str = "en") -> dict[str, str]:
+    """The file names of an edition's downloads. The HTML archive is one for both editions (the
+    whole site, so that the language switch works offline); PDF and notebooks are each edition's."""
+    if edition not in STEMS:
+        raise ValueError(f"edition must be one of {sorted(STEMS)}, got {edition!r}")
+    stem = STEMS[edition]
     return {"pdf": f"{stem}.pdf", "notebooks": f"{stem}-notebooks.zip",
-            "html": f"{stem}-html.zip"}
+            "html": f"{STEM}-html.zip"}
 
 
 def _add_menu(app, pagename, templatename, context, doctree):
     buttons = context.get("header_buttons")
     if buttons is None:  # not the book theme
         return
-    names = download_names()
-    entries = [("pdf", "Book (.pdf)", "fas fa-file-pdf", "The whole book as one PDF, A4"),
-               ("notebooks", "Notebooks (.zip)", "fas fa-file-zipper",
-                "The chapters as notebooks, with the package they use"),
-               ("html", "HTML book (.zip)", "fas fa-file-zipper", "This site, to read offline")]
+    edition = getattr(app.config, "edition", "en")
+    names = download_names(edition)
+    entries, tooltip = ENTRIES[edition]
     # Before the full-screen button, after the theme's download menu for this page.
     at = next((n for n, b in enumerate(buttons) if b.get("label") == "fullscreen-button"),
               len(buttons))
     buttons.insert(at, {
         "type": "group",
-        "tooltip": "Download the book",
+        "tooltip": tooltip,
         "icon": "fas fa-book-open",
         "label": "download-book",
         "buttons": [{"type": "link", "url": context["pathto"](f"{DOWNLOADS_DIR}/{names[key]}", 1),

@@ -23,10 +23,11 @@ from downloads import DOWNLOADS_DIR, download_names  # noqa: E402
 
 DIST = ROOT / "_build" / "dist"
 NAMES = download_names()
+NAMES_ZH = download_names("zh")
 
 
-def _archive(key: str) -> Path:
-    path = DIST / NAMES[key]
+def _archive(key: str, names: dict = NAMES) -> Path:
+    path = DIST / names[key]
     if not path.is_file():
         message = f"{path.relative_to(ROOT)} is not built: run `make dist` first"
         if os.environ.get("CI") == "true":
@@ -120,16 +121,32 @@ def test_every_page_has_the_download_menu():
             continue  # index.html: a redirect to the first page
         menu = soup.select_one(".dropdown-download-book")
         assert menu is not None, f"{page.relative_to(site)} has no download menu"
-        # The Chinese edition (make book-zh) is a site of its own in zh/, with its own downloads.
-        root = site / "zh" if page.is_relative_to(site / "zh") else site
+        # The Chinese edition is a site of its own in zh/, with its own downloads and words.
+        chinese = page.is_relative_to(site / "zh")
+        root, names = (site / "zh", NAMES_ZH) if chinese else (site, NAMES)
         depth = len(page.relative_to(root).parts) - 1
-        expected = ["../" * depth + f"{DOWNLOADS_DIR}/{NAMES[key]}"
+        expected = ["../" * depth + f"{DOWNLOADS_DIR}/{names[key]}"
                     for key in ("pdf", "notebooks", "html")]
+        words = [a.get_text(" ", strip=True) for a in menu.select("a")]
+        assert ("全书" in words[0]) == chinese, words
         assert [a["href"] for a in menu.select("a")] == expected
 
 
 def test_the_menu_links_files_that_make_dist_put_there():
     site = require_site()
     _archive("html")
-    for name in NAMES.values():
-        assert (site / DOWNLOADS_DIR / name).is_file(), name
+    for folder, names in ((site, NAMES), (site / "zh", NAMES_ZH)):
+        for name in names.values():
+            assert (folder / DOWNLOADS_DIR / name).is_file(), name
+    assert NAMES_ZH["html"] == NAMES["html"]  # one archive of both editions
+
+
+def test_the_chinese_notebooks_zip_holds_the_chinese_chapters_and_a_chinese_readme():
+    path = _archive("notebooks", NAMES_ZH)
+    folder = PurePosixPath(NAMES_ZH["notebooks"]).stem
+    with zipfile.ZipFile(path) as archive:
+        for notebook in sorted((ROOT / "zh" / "chapters").glob("*.ipynb")):
+            assert archive.read(f"{folder}/chapters/{notebook.name}") == notebook.read_bytes()
+        readme = archive.read(f"{folder}/README.md").decode()
+        assert "LMVIS_LANGUAGE=zh" in readme and "安装" in readme
+        assert f"{folder}/lib/lmvis/__init__.py" in archive.namelist()

@@ -1,8 +1,10 @@
-"""The Chinese edition is complete and in step with the English (`make test-zh`).
+"""The Chinese edition is complete and in step with the English (part of `make test`).
 
-Not collected by `make test` (its name is not test_*.py): until the catalogue is filled, every
-test here fails. Once it is, `make test-zh` joins `make test` and CI. The machinery itself is
-tested on a fixture by tests/test_zh_edition.py.
+Fails on any untranslated or fuzzy message (a changed English passage: `make catalogue`, then
+translate it), on a translation that lost the English's math, code, links or numbers, on a
+stale zh/ (`make zh`), on a Chinese code cell that differs from its English twin beyond its
+comments, and on English prose left in a Chinese Markdown cell. The machinery itself is tested
+on a fixture by tests/test_zh_edition.py.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 fixture: a tiny notebook and its translated catalogue under tests/zh_fixture/.
 
 The checks of the real edition (every message translated, every code cell its English twin) are
-tests/check_zh_edition.py, run by `make test-zh` once the catalogue is filled.
+tests/test_zh_complete.py.
 """
 
 from __future__ import annotations

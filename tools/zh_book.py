@@ -3,7 +3,7 @@
 The Chinese book is the same sources built by Sphinx with ``language: zh_CN`` and the catalogue
 of locale/zh_CN/LC_MESSAGES/ (`make catalogue` keeps it in step with the English), and with the
 labels in Chinese (图 4.2, 表 1, 式 (3)). Both are built with warnings as errors, and every page's
-header links to the same page in the other edition (_ext/editions.py). `make book-zh` runs::
+header links to the same page in the other edition (_ext/editions.py). `make book` runs::
 
     .venv/bin/python tools/zh_book.py
 
