@@ -7,8 +7,8 @@ return True, False or None."""
 import numpy as np
 import pytest
 from lmvis import activations as act
-from lmvis import losses
-from lmvis.exercises import ch01, ch02, ch03, ch04, ch05, core
+from lmvis import losses, metrics
+from lmvis.exercises import ch01, ch02, ch03, ch04, ch05, ch07, core
 
 
 def _nie(*args):
@@ -43,6 +43,25 @@ def _nudging_in_place(f, x, eps):
 def _adam_no_correction(theta, m, v, g, t):
     m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g**2
     return theta - 0.001 * m / (np.sqrt(v) + 1e-8), m, v
+
+
+def _bce_from_probabilities(z, y):
+    p = act.sigmoid(z)
+    return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
+
+
+def _cross_entropy_naive(Z, labels):
+    p = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+    rows = np.arange(len(labels))
+    grad = p.copy()
+    grad[rows, labels] -= 1
+    return -np.log(p[rows, labels]).mean(), grad / len(labels)
+
+
+def _confusion_by_fancy_index(y_true, y_pred, k):
+    C = np.zeros((k, k), dtype=np.int64)
+    C[y_true, y_pred] += 1
+    return C
 
 
 #: checker -> (the right answer, [(a wrong answer, words its verdict must contain), ...])
@@ -110,9 +129,30 @@ CASES = {
     "ch05.check_adam_step": (ch05._adam, [
         (_adam_no_correction, "bias corrections"),
         (lambda th, m, v, g, t: ch05._adam(th, m, v, g, t)[:2], "3 results")]),
+    "ch07.check_majority_baseline": (27 / 269, [
+        (0.1, "guessing uniformly"), (156 / 1528, "share of the development set")]),
+    "ch07.check_bce_with_logits": (ch07._bce_mean, [
+        (lambda z, y: ch07._bce_mean(z, y) * z.size, "*mean*"),
+        (ch07._bce_clamped, "−100"),
+        (_bce_from_probabilities, "not numerically stable"),
+        (lambda z, y: float(np.mean(np.maximum(z, 0) - y * z + np.log1p(np.exp(-z)))),
+         "absolute value")]),
+    "ch07.check_cross_entropy": (losses.cross_entropy, [
+        (lambda Z, y: (losses.cross_entropy(Z, y)[0], losses.cross_entropy(Z, y)[1] * len(y)),
+         "divided by n"),
+        (lambda Z, y: (losses.cross_entropy(Z, y)[0], losses.softmax(Z) / len(y)), "subtract 1"),
+        (lambda Z, y: (losses.cross_entropy(Z, y)[0], (Z - np.eye(Z.shape[1])[y]) / len(y)),
+         "document 004"),
+        (_cross_entropy_naive, "not numerically stable")]),
+    "ch07.check_confusion_matrix": (metrics.confusion_matrix, [
+        (lambda t, p, k: metrics.confusion_matrix(t, p, k).T, "rows are the true classes"),
+        (_confusion_by_fancy_index, "np.add.at"),
+        (lambda t, p, k: metrics.confusion_matrix(t, p, max(t.max(), p.max()) + 1),
+         "from n_classes")]),
 }
 
-MODULES = {"ch01": ch01, "ch02": ch02, "ch03": ch03, "ch04": ch04, "ch05": ch05}
+MODULES = {"ch01": ch01, "ch02": ch02, "ch03": ch03, "ch04": ch04, "ch05": ch05,
+           "ch07": ch07}
 
 
 def _checker(qualname):
@@ -195,7 +235,7 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 #: chapters whose Exercises section is written (the rest follow with their corrections issues)
 WITH_EXERCISES = ["01_background", "02_neurons", "03_forward", "04_backprop",
-                  "05_gradient_descent"]
+                  "05_gradient_descent", "07_classification"]
 EXERCISE = re.compile(r"^### Exercise (\d+)\.(\d+) ", re.M)
 DROPDOWN = re.compile(r"^:::\{admonition\} [^\n]*\n:class: dropdown\n", re.M)
 
