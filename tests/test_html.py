@@ -113,7 +113,8 @@ def test_page_renders_offline(browser, path):
     assert report["containers"] >= report["maths"]
     assert report["undrawn"] == [] and report["diagram_errors"] == 0
     assert report["broken_images"] == []
-    if _name(path).startswith("chapters/0"):  # a chapter opens with its first paragraph,
+    if _name(path).removeprefix("zh/").startswith("chapters/0"):  # a chapter (either edition)
+        # opens with its first paragraph,
         assert report["after_title"] == "P"   # and its setup cell is collapsed (hide-input)
         assert not report["setup_shown"], "the setup cell's code is shown: tag it hide-input"
 
@@ -130,15 +131,16 @@ def test_the_pages_that_need_them_have_formulas_diagrams_and_figures(browser):
         assert report[what] > 0, f"{name} has no {what}"
 
 
-@pytest.mark.parametrize(("query", "chapter"), SEARCHES)
-def test_search_page_finds_the_chapter(browser, query, chapter):
+@pytest.mark.parametrize(("edition", "query", "chapter"), [
+    ("", q, c) for q, c in SEARCHES] + [("zh", "反向传播", "chapters/04_backprop")])
+def test_search_page_finds_the_chapter(browser, edition, query, chapter):
     site = require_site()
-    page = browser.open((site / "search.html").as_uri() + f"?q={query}")
+    page = browser.open((site / edition / "search.html").as_uri() + f"?q={query}")
     page.wait_for("document.querySelector('#search-results .search-summary')"
                   "?.textContent.includes('Search finished')", timeout_s=30)
     found = page.evaluate("[...document.querySelectorAll('#search-results ul.search li a')]"
                           ".map(a => a.getAttribute('href'))")
-    page.screenshot(SCREENSHOTS / f"search-{query}.png", full_page=False)
+    page.screenshot(SCREENSHOTS / f"search-{edition or 'en'}-{query}.png", full_page=False)
     problems = page.problems()
     page.close()
     assert problems == []

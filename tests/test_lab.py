@@ -4,7 +4,8 @@ The Lab is the one `make lab` opens (this environment, jupyterlab-myst, jupyter/
 started on 127.0.0.1 over a copy of chapters/. For each chapter the test asserts that no raw
 MyST (``{cite}``, ``{numref}``, ``:::{``) and no "Not Found" marker is visible, that every
 pitfall box renders as a box, that citations read author-year and figure references "Figure
-N.M", and that opening the chapter modified nothing. Screenshots go to _build/lab/.
+N.M", that every worked solution is collapsed (JupyterLab's placeholder, not its code), and
+that opening the chapter modified nothing. Screenshots go to _build/lab/.
 Runs under `make test-html` with the book's browser harness (tests/browser.py), which skips
 (saying how to install it) where Chromium is missing and fails under CI.
 """
@@ -134,6 +135,16 @@ def test_a_chapter_in_jupyterlab_reads_like_the_book(lab, name):
                   ".scrollIntoView({block: 'start'})")
     time.sleep(1.5)
     page.screenshot(SHOTS / f"{Path(name).stem}-pitfall.png", full_page=False)
+
+    # The worked solutions are collapsed: each shows JupyterLab's placeholder, not its code.
+    solutions = page.evaluate(
+        f"({PANEL}).content.widgets.filter(c => (c.model.getMetadata('tags') || [])"
+        ".includes('solution')).map(c => [c.inputHidden, !!c.node.querySelector("
+        "'.jp-InputPlaceholder')?.checkVisibility(), c.node.querySelector('.jp-InputArea')"
+        "?.checkVisibility() ?? false])")
+    tagged = sum("solution" in c["metadata"].get("tags", []) for c in nb["cells"])
+    assert tagged and len(solutions) == tagged, f"{name}: {tagged} solutions, {len(solutions)} seen"
+    assert all(s == [True, True, False] for s in solutions), solutions
 
     assert page.evaluate(f"({PANEL}).context.model.dirty") is False, f"opening {name} modified it"
     plugin = json.load(urllib.request.urlopen(

@@ -195,3 +195,33 @@ def test_links_reach_the_bibliography_and_other_chapters(reader):
     across = [(own, t) for own, t in links if own and "cite-" not in t
               and t.split("--")[0] != own]
     assert len(across) >= 5, "no chapter links another chapter's section or figure"
+
+
+# --- the Chinese edition's PDF -----------------------------------------------------------------
+
+PDF_ZH = ROOT / "_build" / "pdf" / "large-models-visualized-zh.pdf"
+
+
+@pytest.fixture(scope="module")
+def pdf_zh(pdf) -> Path:
+    if not PDF_ZH.is_file():
+        _ci_or_skip(f"{PDF_ZH.relative_to(ROOT)} is not built: run `make pdf` first")
+    return PDF_ZH
+
+
+def test_the_chinese_pdf_has_every_chinese_chapter_in_order_embedded_and_typeset(pdf_zh):
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf_zh)
+    titles = chapter_titles(require_site() / "zh")
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    assert [_words(item.title) for item in top] == ["目录", *titles]
+    pages = [reader.get_destination_page_number(item) + 1 for item in top[1:]]
+    assert pages == sorted(pages) and len(set(pages)) == len(pages)
+    for title, page in zip(titles, pages, strict=True):
+        text = _words(_run("pdftotext", "-raw", "-f", str(page), "-l", str(page), str(pdf_zh), "-"))
+        assert title in text, f"page {page} does not show {title!r}"
+    rows = _run("pdffonts", str(pdf_zh)).splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows)
+    text = _run("pdftotext", str(pdf_zh), "-")
+    assert "反向传播" in text and not any(raw in text for raw in ("$$", "\\frac", "\\begin{"))

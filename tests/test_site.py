@@ -211,4 +211,26 @@ def test_the_chinese_edition_has_chinese_labels_and_search(site):
     assert 'lang="zh-CN"' in html
     assert re.search(r"图 4\.1\s*</span>", html) and "Figure 4.1" not in html
     assert 'href="../../chapters/04_backprop.html"' in html  # the language switch
+    assert ">章节</span>" in html and ">Chapters</span>" not in html  # the sidebar's parts
+    assert "全书（.pdf）" in html  # the download menu in Chinese
     assert search(searchindex(zh), "反向传播")[0] == "chapters/04_backprop"
+
+
+def test_every_page_links_the_same_page_in_the_other_edition(site):
+    """The header's language switch of every page of both editions leads to a page that exists,
+    the same document in the other language."""
+    wrong = []
+    for page in pages(site):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        if soup.find("meta", attrs={"http-equiv": "Refresh"}):
+            continue  # index.html: a redirect to the first page
+        switch = soup.select_one("a.btn-edition-switch")
+        if switch is None:
+            wrong.append(f"{page.relative_to(site)}: no language switch")
+            continue
+        target = (page.parent / switch["href"]).resolve()
+        name = page.relative_to(site).as_posix()
+        other = name.removeprefix("zh/") if name.startswith("zh/") else f"zh/{name}"
+        if target != (site / other).resolve() or not target.is_file():
+            wrong.append(f"{name}: links {switch['href']}")
+    assert wrong == []

@@ -233,3 +233,11 @@ def test_markdown_that_code_prints_is_translated_and_the_package_holds_the_table
     assert z.twin_differences(en, zh) == []  # translated Markdown is not a different output
     zh["cells"][0]["outputs"][0]["data"]["text/plain"] = ["other"]
     assert z.twin_differences(en, zh) == ["cell 0: the stored outputs differ"]
+
+
+def test_the_chinese_books_sidebar_has_its_parts_captions_translated():
+    toc = {"root": "intro", "parts": [{"caption": "Chapters", "chapters": [{"file": "a"}]},
+                                      {"caption": "Appendices", "chapters": [{"file": "b"}]}]}
+    translated = zh_book.edition_toc(toc, {"Chapters": "章节"})
+    assert [p["caption"] for p in translated["parts"]] == ["章节", "Appendices"]
+    assert toc["parts"][0]["caption"] == "Chapters"  # the English toc is left as it is

@@ -55,6 +55,16 @@ def edition_config(base: dict, edition: str) -> dict:
     return config
 
 
+def edition_toc(toc: dict, catalogue: dict[str, str]) -> dict:
+    """_toc.yml with its parts' captions translated. sphinx-external-toc inserts the toctrees
+    after Sphinx has translated the page, so the catalogue's entry never reaches the sidebar."""
+    toc = copy.deepcopy(toc)
+    for part in toc.get("parts", []):
+        if "caption" in part:
+            part["caption"] = catalogue.get(part["caption"], part["caption"])
+    return toc
+
+
 def build(edition: str) -> None:
     base = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     folder = BUILD / f"config-{edition}"
@@ -62,9 +72,18 @@ def build(edition: str) -> None:
     path = folder / "_config.yml"
     path.write_text(yaml.safe_dump(edition_config(base, edition), allow_unicode=True),
                     encoding="utf-8")
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    if edition == "zh":
+        sys.path.insert(0, str(ROOT / "tools"))
+        import zh_edition
+
+        toc = edition_toc(toc, zh_edition.load_catalogue(zh_edition.catalogue_path("intro")))
+    (folder / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False),
+                                     encoding="utf-8")
     output = ROOT if edition == "en" else BUILD / "zh"
     subprocess.run([str(JB), "build", ".", "--builder", "html", "-W", "--keep-going",
-                    "--config", str(path), "--path-output", str(output)], cwd=ROOT, check=True)
+                    "--config", str(path), "--toc", str(folder / "_toc.yml"),
+                    "--path-output", str(output)], cwd=ROOT, check=True)
     if edition == "zh":
         target = BUILD / "html" / "zh"
         shutil.rmtree(target, ignore_errors=True)
