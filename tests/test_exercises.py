@@ -70,6 +70,11 @@ def _sampling_by_hand(z, t, k, exclude, *, stable=True, divide=True):
     return e / e.sum()
 
 
+def _sampling_in_place(z, t, k, exclude):
+    z /= t                                                      # changes the reader's logits
+    return _sampling_by_hand(z, 1.0, k, exclude)
+
+
 def _gpt_params_by_hand(v, c, d, n, f):
     block = 2 * 2 * d + 4 * (d * d + d) + (d * f + f + f * d + d)
     return v * d + c * d + n * block + 2 * d
@@ -163,7 +168,8 @@ CASES = {
         (lambda *a: _sampling_by_hand(*a, divide=False), "*divided*"),
         (lambda z, t, k, ex: _sampling_by_hand(z, t, k, []), "probability 0"),
         (lambda z, t, k, ex: np.where(np.isin(np.arange(z.size), ex), 0.0,
-                                      _sampling_by_hand(z, t, k, [])), "the rest sum to 1")]),
+                                      _sampling_by_hand(z, t, k, [])), "the rest sum to 1"),
+        (_sampling_in_place, "in place")]),
     "ch09.check_gpt_params": (_gpt_params_by_hand, [
         (lambda v, c, d, n, f: _gpt_params_by_hand(v, c, d, n, f) + v * d, "tied"),
         (lambda v, c, d, n, f: _gpt_params_by_hand(v, c, d, n, f) - 2 * n * d, "*two*"),
