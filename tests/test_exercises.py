@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from lmvis import activations as act
 from lmvis import losses, metrics
-from lmvis.exercises import ch01, ch02, ch03, ch04, ch05, ch07, core
+from lmvis.exercises import ch01, ch02, ch03, ch04, ch05, ch07, ch09, core
 
 
 def _nie(*args):
@@ -62,6 +62,39 @@ def _confusion_by_fancy_index(y_true, y_pred, k):
     C = np.zeros((k, k), dtype=np.int64)
     C[y_true, y_pred] += 1
     return C
+def _windows_by_hand(ids, starts, length):
+    rows = np.stack([ids[s:s + length + 1] for s in starts])
+    return rows[:, :-1], rows[:, 1:]
+
+
+def _pair_counts(ids, v):
+    counts = np.zeros((v, v))
+    np.add.at(counts, (ids[:-1], ids[1:]), 1.0)
+    return counts
+
+
+def _bigram_by_hand(ids, v, alpha):
+    counts = _pair_counts(ids, v)
+    return (counts + alpha) / (counts.sum(1, keepdims=True) + alpha * v)
+
+
+def _sampling_by_hand(z, t, k, exclude, *, stable=True, divide=True):
+    z = z / t if divide else z * t
+    z = np.where(np.isin(np.arange(z.size), exclude), -np.inf, z)
+    if k is not None:
+        z = np.where(z >= np.sort(z)[-k], z, -np.inf)
+    e = np.exp(z - z.max()) if stable else np.exp(z)
+    return e / e.sum()
+
+
+def _sampling_in_place(z, t, k, exclude):
+    z /= t                                                      # changes the reader's logits
+    return _sampling_by_hand(z, 1.0, k, exclude)
+
+
+def _gpt_params_by_hand(v, c, d, n, f):
+    block = 2 * 2 * d + 4 * (d * d + d) + (d * f + f + f * d + d)
+    return v * d + c * d + n * block + 2 * d
 
 
 #: checker -> (the right answer, [(a wrong answer, words its verdict must contain), ...])
@@ -149,10 +182,41 @@ CASES = {
         (_confusion_by_fancy_index, "np.add.at"),
         (lambda t, p, k: metrics.confusion_matrix(t, p, max(t.max(), p.max()) + 1),
          "from n_classes")]),
+    "ch09.check_perplexity": (16.0, [(34.0, "mean of the two perplexities"),
+                                     (2 / (1 / 4 + 1 / 64), "mean probability"),
+                                     (np.log(16.0), "loss in nats")]),
+    "ch09.check_windows": (_windows_by_hand, [
+        (lambda ids, st, n: (_windows_by_hand(ids, st, n)[0],) * 2, "copy the token"),
+        (lambda ids, st, n: _windows_by_hand(ids, st, n)[::-1], "swapped"),
+        (lambda ids, st, n: (_windows_by_hand(ids, st, n)[0],
+                             np.stack([ids[s - 1:s + n - 1] for s in st])), "wrong way"),
+        (lambda ids, st, n: (_windows_by_hand(ids, st, n + 1)[0], _windows_by_hand(ids, st, n)[1]),
+         "shape")]),
+    "ch09.check_bigram_probs": (_bigram_by_hand, [
+        (lambda ids, v, a: _bigram_by_hand(ids, v, a).T, "rows and columns swapped"),
+        (lambda ids, v, a: (_pair_counts(ids, v) + a) / _pair_counts(ids, v).sum(
+            1, keepdims=True), "αV"),
+        (lambda ids, v, a: _pair_counts(ids, v) / _pair_counts(ids, v).sum(1, keepdims=True),
+         "smoothing is missing"),
+        (lambda ids, v, a: (_pair_counts(ids, v) + a) / (_pair_counts(ids, v) + a).sum(
+            0, keepdims=True), "axis 0")]),
+    "ch09.check_sampling_probs": (_sampling_by_hand, [
+        (lambda *a: _sampling_by_hand(*a, stable=False), "not numerically stable"),
+        (lambda *a: _sampling_by_hand(*a, divide=False), "*divided*"),
+        (lambda z, t, k, ex: _sampling_by_hand(z, t, k, []), "probability 0"),
+        (lambda z, t, k, ex: np.where(np.isin(np.arange(z.size), ex), 0.0,
+                                      _sampling_by_hand(z, t, k, [])), "the rest sum to 1"),
+        (_sampling_in_place, "in place")]),
+    "ch09.check_gpt_params": (_gpt_params_by_hand, [
+        (lambda v, c, d, n, f: _gpt_params_by_hand(v, c, d, n, f) + v * d, "tied"),
+        (lambda v, c, d, n, f: _gpt_params_by_hand(v, c, d, n, f) - 2 * n * d, "*two*"),
+        (lambda v, c, d, n, f: _gpt_params_by_hand(v, c, d, n, f) - c * d, "position"),
+        (lambda v, c, d, n, f: _gpt_params_by_hand(v, c, d, n, f) - n * (4 * d + f + d),
+         "biases")]),
 }
 
 MODULES = {"ch01": ch01, "ch02": ch02, "ch03": ch03, "ch04": ch04, "ch05": ch05,
-           "ch07": ch07}
+           "ch07": ch07, "ch09": ch09}
 
 
 def _checker(qualname):
@@ -235,7 +299,7 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 #: chapters whose Exercises section is written (the rest follow with their corrections issues)
 WITH_EXERCISES = ["01_background", "02_neurons", "03_forward", "04_backprop",
-                  "05_gradient_descent", "07_classification"]
+                  "05_gradient_descent", "07_classification", "09_gpt"]
 EXERCISE = re.compile(r"^### Exercise (\d+)\.(\d+) ", re.M)
 DROPDOWN = re.compile(r"^:::\{admonition\} [^\n]*\n:class: dropdown\n", re.M)
 

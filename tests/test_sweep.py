@@ -74,6 +74,7 @@ from lmvis.exercises import ch03 as ex03  # noqa: E402
 from lmvis.exercises import ch04 as ex04  # noqa: E402
 from lmvis.exercises import ch05 as ex05  # noqa: E402
 from lmvis.exercises import ch07 as ex07  # noqa: E402
+from lmvis.exercises import ch09 as ex09  # noqa: E402
 from lmvis.exercises import core as ex_core  # noqa: E402
 from lmvis.viz import attention as viz_attention  # noqa: E402
 from lmvis.viz import classification as viz_classification  # noqa: E402
@@ -1427,6 +1428,8 @@ for _module, _checks in {
     ex05: {"check_momentum_step": ex05._momentum, "check_adam_step": ex05._adam},
     ex07: {"check_bce_with_logits": ex07._bce_mean, "check_cross_entropy": losses.cross_entropy,
            "check_confusion_matrix": metrics.confusion_matrix},
+    ex09: {"check_windows": ex09._windows, "check_bigram_probs": ex09._bigram_probs,
+           "check_sampling_probs": ex09._probs, "check_gpt_params": ex09._param_count},
 }.items():
     for _name, _right in _checks.items():
         spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
@@ -1434,7 +1437,7 @@ for _module, _checks in {
 for _module, _name, _right in [
         (ex01, "check_growth_factor", ex01.GPT3_PARAMS / ex01.GPT_PARAMS),
         (ex02, "check_sigmoid_slope_at_zero", 0.25), (ex05, "check_threshold", 0.05),
-        (ex07, "check_majority_baseline", 27 / 269)]:
+        (ex07, "check_majority_baseline", 27 / 269), (ex09, "check_perplexity", 16.0)]:
     spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
          lambda _right=_right: {"answer": _right}, {"answer": Real()}, errors=EX_ANSWER_ERRORS)
 for _module, _name, _right in [(ex03, "check_logits_shape", np.array([32.0, 10.0])),
