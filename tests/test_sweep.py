@@ -73,6 +73,7 @@ from lmvis.exercises import ch02 as ex02  # noqa: E402
 from lmvis.exercises import ch03 as ex03  # noqa: E402
 from lmvis.exercises import ch04 as ex04  # noqa: E402
 from lmvis.exercises import ch05 as ex05  # noqa: E402
+from lmvis.exercises import ch10 as ex10  # noqa: E402
 from lmvis.exercises import core as ex_core  # noqa: E402
 from lmvis.viz import attention as viz_attention  # noqa: E402
 from lmvis.viz import classification as viz_classification  # noqa: E402
@@ -1419,6 +1420,9 @@ for _module, _checks in {
     ex04: {"check_bce_grad": ex04._bce_grad, "check_central_differences": ex04._central,
            "check_mlp_backward": lambda *a: ex04._analytic(*a)},
     ex05: {"check_momentum_step": ex05._momentum, "check_adam_step": ex05._adam},
+    ex10: {"check_non_embedding_params": ex10.scale.non_embedding_params,
+           "check_step_flops": ex10._step_flops, "check_zero_bytes": ex10._zero,
+           "check_compute_optimal": ex10._optimal, "check_combine_gradients": ex10._combine},
 }.items():
     for _name, _right in _checks.items():
         spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
