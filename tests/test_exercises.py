@@ -262,9 +262,17 @@ def test_ch10_references_agree_with_independent_ones():
     for budget in (3.14e23, 1e18, 6e8):
         n, d = ch10._optimal(budget)
         assert d / n == pytest.approx(20) and scale.flops_6nd(n, d) == pytest.approx(budget)
+    from lmvis.gpt import GPT
     from lmvis.pretrained import load_tang_gpt
 
     assert load_tang_gpt().model.config == ch10.CH9  # the checkers' "chapter 9's GPT"
+    for case in ch10._configs():  # exercise 10.2's reference, against a model's own tensors
+        c = case.args[0]
+        if scale.gpt_param_count(c) < 1e6:
+            model = GPT(c)
+            n = sum(p.numel() for name, p in model.named_parameters()
+                    if name.split(".")[0] in ("blocks", "norm"))
+            assert n == scale.non_embedding_params(c), case.label
 
 
 # --- the Exercises sections of the chapters -------------------------------------------------

@@ -39,7 +39,7 @@ def check_non_embedding_params(f: Callable[..., Any]) -> None:
     position embeddings and the output layer: the blocks and the final LayerNorm."""
     check_function(
         f, scale.non_embedding_params, _configs(), name="non_embedding_params",
-        against="lmvis.scale.non_embedding_params (tested against the model's own tensors)",
+        against="lmvis.scale.non_embedding_params",
         mistakes=[
             Mistake(lambda c: 12 * c.n_layers * c.d_model**2,
                     "12·L·d² is Kaplan et al.'s approximation: it leaves out the biases and "
