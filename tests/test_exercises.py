@@ -7,8 +7,8 @@ return True, False or None."""
 import numpy as np
 import pytest
 from lmvis import activations as act
-from lmvis import losses, metrics
-from lmvis.exercises import ch01, ch02, ch03, ch04, ch05, ch07, ch09, core
+from lmvis import losses, metrics, scale
+from lmvis.exercises import ch01, ch02, ch03, ch04, ch05, ch07, ch09, ch10, core
 
 
 def _nie(*args):
@@ -95,6 +95,32 @@ def _sampling_in_place(z, t, k, exclude):
 def _gpt_params_by_hand(v, c, d, n, f):
     block = 2 * 2 * d + 4 * (d * d + d) + (d * f + f + f * d + d)
     return v * d + c * d + n * block + 2 * d
+def _kaplan_n(c):
+    d, f = c.d_model, c.d_ff
+    return c.n_layers * (4 * (d * d + d) + 2 * d * f + f + d + 4 * d) + 2 * d
+
+
+def _matmuls(c):
+    return c.n_layers * (4 * c.d_model**2 + 2 * c.d_model * c.d_ff) + c.vocab_size * c.d_model
+
+
+def _step_flops(c, T, B):
+    return 3 * (2 * B * T * _matmuls(c) + 4 * B * c.n_layers * T * T * c.d_model)
+
+
+def _zero(n, nd, stage):
+    return 2 * n / (nd if stage >= 3 else 1) + 2 * n / (nd if stage >= 2 else 1) + \
+        12 * n / (nd if stage >= 1 else 1)
+
+
+def _optimal(c):
+    return (c / 120) ** 0.5, 20 * (c / 120) ** 0.5
+
+
+def _scale_in_place(grads, sizes):
+    for n, g in zip(sizes, grads, strict=True):
+        g *= n
+    return sum(grads) / sum(sizes)
 
 
 #: checker -> (the right answer, [(a wrong answer, words its verdict must contain), ...])
@@ -213,10 +239,37 @@ CASES = {
         (lambda v, c, d, n, f: _gpt_params_by_hand(v, c, d, n, f) - c * d, "position"),
         (lambda v, c, d, n, f: _gpt_params_by_hand(v, c, d, n, f) - n * (4 * d + f + d),
          "biases")]),
+    "ch10.check_non_embedding_params": (_kaplan_n, [
+        (lambda c: 12 * c.n_layers * c.d_model**2, "approximation"),
+        (lambda c: c.n_layers * (12 * c.d_model**2 + 13 * c.d_model) + 2 * c.d_model,
+         "only when d_ff = 4d"),
+        (lambda c: _kaplan_n(c) + c.context * c.d_model, "position embedding"),
+        (lambda c: _kaplan_n(c) + (0 if c.tie_weights else c.vocab_size * c.d_model),
+         "untied output layer")]),
+    "ch10.check_step_flops": (_step_flops, [
+        (lambda c, T, B: 6 * scale.gpt_param_count(c) * T * B, "rule of thumb"),
+        (lambda c, T, B: _step_flops(c, T, B) // 3, "forward pass only"),
+        (lambda c, T, B: 6 * B * T * _matmuls(c), "activations by activations"),
+        (lambda c, T, B: 6 * B * T * _matmuls(c) + 6 * B * c.n_layers * T * T * c.d_model,
+         "causal mask")]),
+    "ch10.check_zero_bytes": (_zero, [
+        (lambda n, nd, s: 16 * n / nd, "divides the compute, not the memory"),
+        (lambda n, nd, s: 16 * n / nd if s else 16 * n, "only the optimizer states"),
+        (lambda n, nd, s: _zero(n, nd, s) - 4 * n / (nd if s else 1), "master copy")]),
+    "ch10.check_compute_optimal": (_optimal, [
+        (lambda c: ((c / 20) ** 0.5, 20 * (c / 20) ** 0.5), "not N·D"),
+        (lambda c: (c / 120, c / 6), "square root"),
+        (lambda c: _optimal(c)[::-1], "swapped")]),
+    "ch10.check_combine_gradients": (lambda g, n: np.average(g, axis=0, weights=n), [
+        (lambda g, n: np.mean(g, axis=0), "only when the shards are equal"),
+        (lambda g, n: np.sum(g, axis=0), "2 times too large"),
+        (lambda g, n: sum(k * x for k, x in zip(n, g, strict=True)) / len(n),
+         "not by the number of shards"),
+        (_scale_in_place, "in place")]),
 }
 
-MODULES = {"ch01": ch01, "ch02": ch02, "ch03": ch03, "ch04": ch04, "ch05": ch05,
-           "ch07": ch07, "ch09": ch09}
+MODULES = {"ch01": ch01, "ch02": ch02, "ch03": ch03, "ch04": ch04, "ch05": ch05, "ch07": ch07,
+           "ch09": ch09, "ch10": ch10}
 
 
 def _checker(qualname):
@@ -291,6 +344,39 @@ def test_check_answer_tolerance(capsys):
     assert "shape (2,)" in capsys.readouterr().out
 
 
+def test_ch10_references_agree_with_independent_ones():
+    """Exercise 10.7's reference, Σ nᵢ gᵢ / Σ nᵢ, is the full-batch gradient (torch.autograd on
+    the whole batch, real data parallelism on chapter 9's model: tests/test_distributed.py);
+    exercise 10.6's split spends exactly its budget by lmvis.scale.flops_6nd."""
+    import torch
+
+    rng = np.random.default_rng(0)
+    sizes = [1, 6, 2, 7]
+    X, W, Y = rng.normal(size=(16, 3)), rng.normal(size=(3, 2)), rng.normal(size=(16, 2))
+    w = torch.tensor(W, requires_grad=True)
+    torch.nn.functional.mse_loss(torch.tensor(X) @ w, torch.tensor(Y)).backward()
+    bounds = np.cumsum([0, *sizes])
+    grads = [X[a:b].T @ losses.mse(X[a:b] @ W, Y[a:b])[1]
+             for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    np.testing.assert_allclose(ch10._combine(grads, sizes), w.grad.numpy(), rtol=1e-12)
+    for case in ch10._shard_cases():  # the checker's inputs are gradients of shards' means
+        assert len(case.args[0]) == len(case.args[1]) and case.args[0][0].shape == (3, 2)
+    for budget in (3.14e23, 1e18, 6e8):
+        n, d = ch10._optimal(budget)
+        assert d / n == pytest.approx(20) and scale.flops_6nd(n, d) == pytest.approx(budget)
+    from lmvis.gpt import GPT
+    from lmvis.pretrained import load_tang_gpt
+
+    assert load_tang_gpt().model.config == ch10.CH9  # the checkers' "chapter 9's GPT"
+    for case in ch10._configs():  # exercise 10.2's reference, against a model's own tensors
+        c = case.args[0]
+        if scale.gpt_param_count(c) < 1e6:
+            model = GPT(c)
+            n = sum(p.numel() for name, p in model.named_parameters()
+                    if name.split(".")[0] in ("blocks", "norm"))
+            assert n == scale.non_embedding_params(c), case.label
+
+
 # --- the Exercises sections of the chapters -------------------------------------------------
 import json  # noqa: E402
 import re  # noqa: E402
@@ -298,8 +384,8 @@ from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 #: chapters whose Exercises section is written (the rest follow with their corrections issues)
-WITH_EXERCISES = ["01_background", "02_neurons", "03_forward", "04_backprop",
-                  "05_gradient_descent", "07_classification", "09_gpt"]
+WITH_EXERCISES = ["01_background", "02_neurons", "03_forward", "04_backprop", "05_gradient_descent",
+                  "07_classification", "09_gpt", "10_scale"]
 EXERCISE = re.compile(r"^### Exercise (\d+)\.(\d+) ", re.M)
 DROPDOWN = re.compile(r"^:::\{admonition\} [^\n]*\n:class: dropdown\n", re.M)
 

@@ -75,6 +75,7 @@ from lmvis.exercises import ch04 as ex04  # noqa: E402
 from lmvis.exercises import ch05 as ex05  # noqa: E402
 from lmvis.exercises import ch07 as ex07  # noqa: E402
 from lmvis.exercises import ch09 as ex09  # noqa: E402
+from lmvis.exercises import ch10 as ex10  # noqa: E402
 from lmvis.exercises import core as ex_core  # noqa: E402
 from lmvis.viz import attention as viz_attention  # noqa: E402
 from lmvis.viz import classification as viz_classification  # noqa: E402
@@ -1430,6 +1431,9 @@ for _module, _checks in {
            "check_confusion_matrix": metrics.confusion_matrix},
     ex09: {"check_windows": ex09._windows, "check_bigram_probs": ex09._bigram_probs,
            "check_sampling_probs": ex09._probs, "check_gpt_params": ex09._param_count},
+    ex10: {"check_non_embedding_params": ex10.scale.non_embedding_params,
+           "check_step_flops": ex10._step_flops, "check_zero_bytes": ex10._zero,
+           "check_compute_optimal": ex10._optimal, "check_combine_gradients": ex10._combine},
 }.items():
     for _name, _right in _checks.items():
         spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
