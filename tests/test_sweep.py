@@ -73,6 +73,7 @@ from lmvis.exercises import ch02 as ex02  # noqa: E402
 from lmvis.exercises import ch03 as ex03  # noqa: E402
 from lmvis.exercises import ch04 as ex04  # noqa: E402
 from lmvis.exercises import ch05 as ex05  # noqa: E402
+from lmvis.exercises import ch06 as ex06  # noqa: E402
 from lmvis.exercises import core as ex_core  # noqa: E402
 from lmvis.viz import attention as viz_attention  # noqa: E402
 from lmvis.viz import classification as viz_classification  # noqa: E402
@@ -1419,6 +1420,8 @@ for _module, _checks in {
     ex04: {"check_bce_grad": ex04._bce_grad, "check_central_differences": ex04._central,
            "check_mlp_backward": lambda *a: ex04._analytic(*a)},
     ex05: {"check_momentum_step": ex05._momentum, "check_adam_step": ex05._adam},
+    ex06: {"check_line_gradients": ex06._grads, "check_ridge": linear.ridge_fit,
+           "check_standardise": ex06._standardise},
 }.items():
     for _name, _right in _checks.items():
         spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
@@ -1429,7 +1432,8 @@ for _module, _name, _right in [
     spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
          lambda _right=_right: {"answer": _right}, {"answer": Real()}, errors=EX_ANSWER_ERRORS)
 for _module, _name, _right in [(ex03, "check_logits_shape", np.array([32.0, 10.0])),
-                               (ex04, "check_house_gradients", ex04.house_gradients())]:
+                               (ex04, "check_house_gradients", ex04.house_gradients()),
+                               (ex06, "check_stable_limits", ex06.stable_limits())]:
     spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
          lambda _right=_right: {"answer": _right.copy()}, {"answer": Arr()},
          errors=EX_ANSWER_ERRORS)
