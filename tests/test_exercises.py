@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from lmvis import activations as act
 from lmvis import losses, metrics, scale
-from lmvis.exercises import ch01, ch02, ch03, ch04, ch05, ch07, ch09, ch10, core
+from lmvis.exercises import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch09, ch10, core
 
 
 def _nie(*args):
@@ -121,6 +121,20 @@ def _scale_in_place(grads, sizes):
     for n, g in zip(sizes, grads, strict=True):
         g *= n
     return sum(grads) / sum(sizes)
+def _ch06_grads(X, y, w, b):
+    r = X @ w + b - y
+    return X.T @ r / len(y), r.mean()
+
+
+def _ridge_intercept_penalised(X, y, alpha):
+    Xb = np.c_[X, np.ones(len(X))]
+    theta = np.linalg.solve(Xb.T @ Xb + alpha * np.eye(Xb.shape[1]), Xb.T @ y)
+    return theta[:-1], theta[-1]
+
+
+def _standardise(X_train, X, ddof=0, guard=True):
+    std = X_train.std(axis=0, ddof=ddof)
+    return (X - X_train.mean(axis=0)) / (np.where(std > 0, std, 1.0) if guard else std)
 
 
 #: checker -> (the right answer, [(a wrong answer, words its verdict must contain), ...])
@@ -266,10 +280,30 @@ CASES = {
         (lambda g, n: sum(k * x for k, x in zip(n, g, strict=True)) / len(n),
          "not by the number of shards"),
         (_scale_in_place, "in place")]),
+    "ch06.check_stable_limits": (ch06.stable_limits(), [
+        ([0.02, np.sqrt(200)], "+1 stays"), ([1 / 101, np.sqrt(99)], "vanishes in one step"),
+        ([2 / 102, np.sqrt(198)], "two intercepts")]),
+    "ch06.check_line_gradients": (_ch06_grads, [
+        (lambda *a: tuple(-g for g in _ch06_grads(*a)), "prediction minus target"),
+        (lambda X, y, w, b: tuple(g * len(y) for g in _ch06_grads(X, y, w, b)), "carry 1/n"),
+        (lambda *a: tuple(2 * g for g in _ch06_grads(*a)), "½ in J"),
+        (lambda X, y, w, b: (_ch06_grads(X, y, w, b)[1] * w, _ch06_grads(X, y, w, b)[1]),
+         "document 001"),
+        (lambda *a: (_ch06_grads(*a)[0][:, None], _ch06_grads(*a)[1]), "wrong shape")]),
+    "ch06.check_ridge": (lambda X, y, a: ch06.linear.ridge_fit(X, y, a), [
+        (_ridge_intercept_penalised, "intercept is not penalised"),
+        (lambda X, y, a: (np.linalg.solve(X.T @ X + a * np.eye(X.shape[1]), X.T @ y), 0.0),
+         "has an intercept b"),
+        (lambda X, y, a: ch06.linear.ridge_fit(X, y, a / len(y)), "α, not α/n")]),
+    "ch06.check_standardise": (_standardise, [
+        (lambda X_train, X: _standardise(X, X), "leakage"),
+        (lambda X_train, X: _standardise(X_train, X, ddof=1), "ddof = 1"),
+        (lambda X_train, X: _standardise(X_train, X, guard=False), "division by zero"),
+        (lambda X_train, X: X - X_train.mean(axis=0), "centring is half")]),
 }
 
-MODULES = {"ch01": ch01, "ch02": ch02, "ch03": ch03, "ch04": ch04, "ch05": ch05, "ch07": ch07,
-           "ch09": ch09, "ch10": ch10}
+MODULES = {"ch01": ch01, "ch02": ch02, "ch03": ch03, "ch04": ch04, "ch05": ch05, "ch06": ch06,
+           "ch07": ch07, "ch09": ch09, "ch10": ch10}
 
 
 def _checker(qualname):
@@ -336,6 +370,16 @@ def test_describe_difference_names_each_kind_of_mistake():
     assert "None" in core.describe_difference(None, want)
 
 
+def test_a_division_by_zero_is_named_as_such(capsys):
+    def ratio(x, d):
+        return x / d
+    cases = [core.Case((np.array([1.0, 2.0]), np.array([1.0, 0.0])), "a zero denominator")]
+    assert core.check_function(ratio, lambda x, d: x / np.where(d == 0, 1.0, d), cases,
+                               name="ratio") is False
+    out = capsys.readouterr().out
+    assert "division by zero" in out and "overflow" not in out and "guard" in out
+
+
 def test_check_answer_tolerance(capsys):
     assert core.check_answer(0.2501, 0.25, name="x", hint="h", tol=1e-3) is True
     assert core.check_answer(0.26, 0.25, name="x", hint="use σ", tol=1e-3) is False
@@ -386,6 +430,8 @@ ROOT = Path(__file__).resolve().parents[1]
 #: chapters whose Exercises section is written (the rest follow with their corrections issues)
 WITH_EXERCISES = ["01_background", "02_neurons", "03_forward", "04_backprop", "05_gradient_descent",
                   "07_classification", "09_gpt", "10_scale"]
+WITH_EXERCISES = ["01_background", "02_neurons", "03_forward", "04_backprop",
+                  "05_gradient_descent", "06_house_prices"]
 EXERCISE = re.compile(r"^### Exercise (\d+)\.(\d+) ", re.M)
 DROPDOWN = re.compile(r"^:::\{admonition\} [^\n]*\n:class: dropdown\n", re.M)
 

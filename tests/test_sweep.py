@@ -76,6 +76,7 @@ from lmvis.exercises import ch05 as ex05  # noqa: E402
 from lmvis.exercises import ch07 as ex07  # noqa: E402
 from lmvis.exercises import ch09 as ex09  # noqa: E402
 from lmvis.exercises import ch10 as ex10  # noqa: E402
+from lmvis.exercises import ch06 as ex06  # noqa: E402
 from lmvis.exercises import core as ex_core  # noqa: E402
 from lmvis.viz import attention as viz_attention  # noqa: E402
 from lmvis.viz import classification as viz_classification  # noqa: E402
@@ -1434,6 +1435,8 @@ for _module, _checks in {
     ex10: {"check_non_embedding_params": ex10.scale.non_embedding_params,
            "check_step_flops": ex10._step_flops, "check_zero_bytes": ex10._zero,
            "check_compute_optimal": ex10._optimal, "check_combine_gradients": ex10._combine},
+    ex06: {"check_line_gradients": ex06._grads, "check_ridge": linear.ridge_fit,
+           "check_standardise": ex06._standardise},
 }.items():
     for _name, _right in _checks.items():
         spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
@@ -1445,7 +1448,8 @@ for _module, _name, _right in [
     spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
          lambda _right=_right: {"answer": _right}, {"answer": Real()}, errors=EX_ANSWER_ERRORS)
 for _module, _name, _right in [(ex03, "check_logits_shape", np.array([32.0, 10.0])),
-                               (ex04, "check_house_gradients", ex04.house_gradients())]:
+                               (ex04, "check_house_gradients", ex04.house_gradients()),
+                               (ex06, "check_stable_limits", ex06.stable_limits())]:
     spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
          lambda _right=_right: {"answer": _right.copy()}, {"answer": Arr()},
          errors=EX_ANSWER_ERRORS)

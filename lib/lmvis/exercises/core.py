@@ -13,8 +13,8 @@ an answer worked by hand (a number or a vector), with a tolerance.
 What a wrong result is compared for, in this order: a known mistake of the exercise; the
 shape (and a transposed one); NaN or inf where the reference is finite (overflow: not
 numerically stable); the transposed matrix; a flipped sign; a missing constant factor (the
-1/n, the 2); otherwise the first element that disagrees. Inputs changed in place and overflow
-warnings on large inputs are reported too.
+1/n, the 2); otherwise the first element that disagrees. Inputs changed in place, overflow
+warnings on large inputs and NumPy's warnings of a division by zero are reported too.
 """
 
 from __future__ import annotations
@@ -262,11 +262,17 @@ def check_function(f: Callable[..., Any], reference: Callable[..., Any], cases: 
                                          for g, w in zip(gots, wrong, strict=True)):
                 return fail(f"on {case.label}, {problems[0][1]}.\n  Hint: {m.hint}")
         text = problems[0][1]
+        divided = [w for w in caught if "divide" in str(w.message)]
+        hint = ""
+        if divided and not case.large:  # NaN or inf from x/0, not from an overflow
+            text = text.replace("an overflow (not numerically stable)",
+                                f"a division by zero (NumPy warned \"{divided[0].message}\")")
+            hint = "\n  Hint: guard the denominator that is 0 on this input."
         if case.large and ("overflow" in text or overflow):
             text += (".\n  Hint: on large inputs a formula like exp(x) overflows; rewrite it so "
                      "that no exp() gets a large positive argument")
         return fail(f"on {case.label} ({name}({_args_text(case.args)})), {text} "
-                    f"(compared with {against}).")
+                    f"(compared with {against}).{hint}")
     print(f"✓ {name}: agrees with {against} on all {len(cases)} inputs "
           f"({', '.join(dict.fromkeys(c.label for c in cases))}).")
     return True
