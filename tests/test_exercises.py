@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from lmvis import activations as act
 from lmvis import losses
-from lmvis.exercises import ch01, ch02, ch03, ch04, ch05, core
+from lmvis.exercises import ch01, ch02, ch03, ch04, ch05, ch08, core
 
 
 def _nie(*args):
@@ -43,6 +43,22 @@ def _nudging_in_place(f, x, eps):
 def _adam_no_correction(theta, m, v, g, t):
     m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g**2
     return theta - 0.001 * m / (np.sqrt(v) + 1e-8), m, v
+
+
+def _attention_naive(q, k, v, mask=None):
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    weights = np.exp(scores)
+    weights = weights / weights.sum(-1, keepdims=True)
+    return weights @ v, weights
+
+
+def _pe_even_widths_only(n, d):
+    angle = np.arange(n)[:, None] / 10000 ** (np.arange(0, d, 2) / d)
+    pe = np.zeros((n, d))
+    pe[:, 0::2], pe[:, 1::2] = np.sin(angle), np.cos(angle)
+    return pe
 
 
 #: checker -> (the right answer, [(a wrong answer, words its verdict must contain), ...])
@@ -110,9 +126,29 @@ CASES = {
     "ch05.check_adam_step": (ch05._adam, [
         (_adam_no_correction, "bias corrections"),
         (lambda th, m, v, g, t: ch05._adam(th, m, v, g, t)[:2], "3 results")]),
+    "ch08.check_one_query": (ch08.one_query_output(), [
+        (9.8561, "raw scores"), (3.9242, "document 002's formula"), (8.808, "first term")]),
+    "ch08.check_attention": (ch08._attention, [
+        (lambda *a: ch08._formula(*a, scale=1.0), "√d_k"),
+        (lambda q, *a: ch08._formula(q, *a, scale=q.shape[-1]), "not by d_k"),
+        (lambda *a: ch08._formula(*a, axis=-2), "axis=-1"),
+        (lambda *a: ch08._formula(*a, blocked=True), "may attend"),
+        (lambda *a: ch08._formula(*a, after=True), "before the softmax"),
+        (_attention_naive, "not numerically stable")]),
+    "ch08.check_split_heads": (ch08._split, [
+        (lambda x, h: x.reshape(x.shape[0], h, x.shape[1], -1), "mixes positions"),
+        (lambda x, h: x.reshape(*x.shape[:2], -1, h).transpose(0, 3, 1, 2), "every h-th"),
+        (lambda x, h: x.reshape(*x.shape[:2], h, -1), "wrong shape")]),
+    "ch08.check_positional_encoding": (ch08._pe, [
+        (lambda n, d: ch08._pe_variant(n, d, exponent=lambda j: j), "share one frequency"),
+        (lambda n, d: ch08._pe_variant(n, d, swap=True), "swapped"),
+        (lambda n, d: ch08._pe_variant(n, d, halves=True), "interleave"),
+        (lambda n, d: ch08._pe(n, d).T, "transposed"),
+        (_pe_even_widths_only, "an odd width")]),
 }
 
-MODULES = {"ch01": ch01, "ch02": ch02, "ch03": ch03, "ch04": ch04, "ch05": ch05}
+MODULES = {"ch01": ch01, "ch02": ch02, "ch03": ch03, "ch04": ch04, "ch05": ch05,
+           "ch08": ch08}
 
 
 def _checker(qualname):

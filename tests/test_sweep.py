@@ -73,6 +73,7 @@ from lmvis.exercises import ch02 as ex02  # noqa: E402
 from lmvis.exercises import ch03 as ex03  # noqa: E402
 from lmvis.exercises import ch04 as ex04  # noqa: E402
 from lmvis.exercises import ch05 as ex05  # noqa: E402
+from lmvis.exercises import ch08 as ex08  # noqa: E402
 from lmvis.exercises import core as ex_core  # noqa: E402
 from lmvis.viz import attention as viz_attention  # noqa: E402
 from lmvis.viz import classification as viz_classification  # noqa: E402
@@ -1419,13 +1420,16 @@ for _module, _checks in {
     ex04: {"check_bce_grad": ex04._bce_grad, "check_central_differences": ex04._central,
            "check_mlp_backward": lambda *a: ex04._analytic(*a)},
     ex05: {"check_momentum_step": ex05._momentum, "check_adam_step": ex05._adam},
+    ex08: {"check_attention": ex08._attention, "check_split_heads": ex08._split,
+           "check_positional_encoding": ex08._pe},
 }.items():
     for _name, _right in _checks.items():
         spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
              lambda _right=_right: {"f": _right}, {"f": Func()}, goods=False)
 for _module, _name, _right in [
         (ex01, "check_growth_factor", ex01.GPT3_PARAMS / ex01.GPT_PARAMS),
-        (ex02, "check_sigmoid_slope_at_zero", 0.25), (ex05, "check_threshold", 0.05)]:
+        (ex02, "check_sigmoid_slope_at_zero", 0.25), (ex05, "check_threshold", 0.05),
+        (ex08, "check_one_query", ex08.one_query_output())]:
     spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
          lambda _right=_right: {"answer": _right}, {"answer": Real()}, errors=EX_ANSWER_ERRORS)
 for _module, _name, _right in [(ex03, "check_logits_shape", np.array([32.0, 10.0])),
