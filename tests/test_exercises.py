@@ -231,7 +231,8 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 #: chapters whose Exercises section is written (the rest follow with their corrections issues)
 WITH_EXERCISES = ["01_background", "02_neurons", "03_forward", "04_backprop",
-                  "05_gradient_descent"]
+                  "05_gradient_descent",
+                  "08_attention"]
 EXERCISE = re.compile(r"^### Exercise (\d+)\.(\d+) ", re.M)
 DROPDOWN = re.compile(r"^:::\{admonition\} [^\n]*\n:class: dropdown\n", re.M)
 
