@@ -54,6 +54,11 @@ def _attention_naive(q, k, v, mask=None):
     return weights @ v, weights
 
 
+def _attention_scaling_q_in_place(q, k, v, mask=None):
+    q /= np.sqrt(q.shape[-1])
+    return ch08._formula(q, k, v, mask, scale=1.0)
+
+
 def _pe_even_widths_only(n, d):
     angle = np.arange(n)[:, None] / 10000 ** (np.arange(0, d, 2) / d)
     pe = np.zeros((n, d))
@@ -134,7 +139,8 @@ CASES = {
         (lambda *a: ch08._formula(*a, axis=-2), "axis=-1"),
         (lambda *a: ch08._formula(*a, blocked=True), "may attend"),
         (lambda *a: ch08._formula(*a, after=True), "before the softmax"),
-        (_attention_naive, "not numerically stable")]),
+        (_attention_naive, "not numerically stable"),
+        (_attention_scaling_q_in_place, "in place")]),
     "ch08.check_split_heads": (ch08._split, [
         (lambda x, h: x.reshape(x.shape[0], h, x.shape[1], -1), "mixes positions"),
         (lambda x, h: x.reshape(*x.shape[:2], -1, h).transpose(0, 3, 1, 2), "every h-th"),
