@@ -133,6 +133,10 @@ CASES = {
         (lambda th, m, v, g, t: ch05._adam(th, m, v, g, t)[:2], "3 results")]),
     "ch08.check_one_query": (ch08.one_query_output(), [
         (9.8561, "raw scores"), (3.9242, "document 002's formula"), (8.808, "first term")]),
+    "ch08.check_block_parameters": (ch08.block_parameters(), [
+        (ch08.block_parameters() + 4 * (32 * 32 + 32), "does not depend on the number of heads"),
+        (ch08.block_parameters() - 4 * 32 - 64 - 32, "bias"),
+        (ch08.block_parameters() - 4 * 32, "layer norms")]),
     "ch08.check_attention": (ch08._attention, [
         (lambda *a: ch08._formula(*a, scale=1.0), "√d_k"),
         (lambda q, *a: ch08._formula(q, *a, scale=q.shape[-1]), "not by d_k"),

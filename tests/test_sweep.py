@@ -1429,7 +1429,8 @@ for _module, _checks in {
 for _module, _name, _right in [
         (ex01, "check_growth_factor", ex01.GPT3_PARAMS / ex01.GPT_PARAMS),
         (ex02, "check_sigmoid_slope_at_zero", 0.25), (ex05, "check_threshold", 0.05),
-        (ex08, "check_one_query", ex08.one_query_output())]:
+        (ex08, "check_one_query", ex08.one_query_output()),
+        (ex08, "check_block_parameters", ex08.block_parameters())]:
     spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
          lambda _right=_right: {"answer": _right}, {"answer": Real()}, errors=EX_ANSWER_ERRORS)
 for _module, _name, _right in [(ex03, "check_logits_shape", np.array([32.0, 10.0])),

@@ -1,4 +1,4 @@
-"""Checkers for the exercises of chapter 8 (attention, masks, heads, positions)."""
+"""Checkers for the exercises of chapter 8 (attention, masks, heads, positions, blocks)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import torch
 
 from lmvis.attention import MultiHeadAttention, causal_mask, scaled_dot_product_attention
 from lmvis.exercises.core import Case, Mistake, check_answer, check_function
-from lmvis.transformer import sinusoidal_positional_encoding
+from lmvis.transformer import TransformerBlock, sinusoidal_positional_encoding
 
 #: Exercise 8.1's query against two keys (d_k = 4), with one-dimensional values.
 ONE_QUERY = {"q": (1.0, 1.0, 1.0, 1.0), "k1": (1.0, 1.0, 1.0, 1.0),
@@ -195,3 +195,35 @@ def check_positional_encoding(f: Callable[..., Any]) -> None:
                           "cosines interleave (sin in dimension 2i, cos in 2i + 1); all sines "
                           "first, then all cosines, is the same columns in another order, not "
                           "this definition.")])
+
+
+#: Exercise 8.5's block: the reversal model's sizes.
+BLOCK = {"d_model": 32, "n_heads": 2, "d_ff": 64}
+
+
+def block_parameters() -> int:
+    """The parameters of one lmvis.transformer.TransformerBlock of exercise 8.5's sizes."""
+    with torch.random.fork_rng(devices=[]):  # building the block draws its initial weights
+        block = TransformerBlock(BLOCK["d_model"], BLOCK["n_heads"], BLOCK["d_ff"])
+    return sum(p.numel() for p in block.parameters())
+
+
+def check_block_parameters(answer: Any) -> None:
+    """Exercise 8.5: the number of parameters of one block (d_model 32, 2 heads, d_ff 64)."""
+    d, h, f = BLOCK["d_model"], BLOCK["n_heads"], BLOCK["d_ff"]
+    projection, norms = d * d + d, 2 * 2 * d       # one of W_Q, W_K, W_V, W_O; two layer norms
+    right = block_parameters()
+    check_answer(
+        answer, right, name="the parameters of one block", tol=0.0,
+        hint="count the weights and biases of the four projections W_Q, W_K, W_V, W_O "
+             "(d_model × d_model each), of the two feed-forward layers (d_model × d_ff and "
+             "d_ff × d_model), and the scale and shift of the two layer norms.",
+        mistakes=[(right + (h - 1) * 4 * projection, "the heads share the four projections: "
+                   "W_Q is one d_model × d_model matrix whose columns are cut into h slices, so "
+                   "the count does not depend on the number of heads."),
+                  (right - 4 * d - f - d, "each Linear layer has a bias too: d_model for each "
+                   "projection, d_ff and d_model for the feed-forward layers."),
+                  (right - norms, "each of the two layer norms has a scale and a shift per "
+                   "dimension: 2 × 2 × d_model parameters."),
+                  (right - projection, "the output projection W_O, which mixes the "
+                   "concatenated heads, counts too.")])
