@@ -66,7 +66,7 @@ def _attention(q, k, v, mask=None):
     return out.numpy(), weights.numpy()
 
 
-def _formula(q, k, v, mask=None, *, scale=None, outside=1.0, axis=-1, blocked=None,
+def _formula(q, k, v, mask=None, *, scale=None, outside=1.0, axis=-1, blocked=False,
              after=False):
     """A written-out attention with one thing changed: the scores' divisor, a factor outside,
     the softmax's axis, the mask read the other way round, or applied after the softmax."""
