@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from lmvis import activations as act
 from lmvis import losses, metrics, scale
-from lmvis.exercises import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch09, ch10, core
+from lmvis.exercises import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10, core
 
 
 def _nie(*args):
@@ -135,6 +135,25 @@ def _ridge_intercept_penalised(X, y, alpha):
 def _standardise(X_train, X, ddof=0, guard=True):
     std = X_train.std(axis=0, ddof=ddof)
     return (X - X_train.mean(axis=0)) / (np.where(std > 0, std, 1.0) if guard else std)
+def _attention_naive(q, k, v, mask=None):
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    weights = np.exp(scores)
+    weights = weights / weights.sum(-1, keepdims=True)
+    return weights @ v, weights
+
+
+def _attention_scaling_q_in_place(q, k, v, mask=None):
+    q /= np.sqrt(q.shape[-1])
+    return ch08._formula(q, k, v, mask, scale=1.0)
+
+
+def _pe_even_widths_only(n, d):
+    angle = np.arange(n)[:, None] / 10000 ** (np.arange(0, d, 2) / d)
+    pe = np.zeros((n, d))
+    pe[:, 0::2], pe[:, 1::2] = np.sin(angle), np.cos(angle)
+    return pe
 
 
 #: checker -> (the right answer, [(a wrong answer, words its verdict must contain), ...])
@@ -300,10 +319,34 @@ CASES = {
         (lambda X_train, X: _standardise(X_train, X, ddof=1), "ddof = 1"),
         (lambda X_train, X: _standardise(X_train, X, guard=False), "division by zero"),
         (lambda X_train, X: X - X_train.mean(axis=0), "centring is half")]),
+    "ch08.check_one_query": (ch08.one_query_output(), [
+        (9.8561, "raw scores"), (3.9242, "document 002's formula"), (8.808, "first term")]),
+    "ch08.check_block_parameters": (ch08.block_parameters(), [
+        (ch08.block_parameters() + 4 * (32 * 32 + 32), "does not depend on the number of heads"),
+        (ch08.block_parameters() - 4 * 32 - 64 - 32, "bias"),
+        (ch08.block_parameters() - 4 * 32, "layer norms")]),
+    "ch08.check_attention": (ch08._attention, [
+        (lambda *a: ch08._formula(*a, scale=1.0), "√d_k"),
+        (lambda q, *a: ch08._formula(q, *a, scale=q.shape[-1]), "not by d_k"),
+        (lambda *a: ch08._formula(*a, axis=-2), "axis=-1"),
+        (lambda *a: ch08._formula(*a, blocked=True), "may attend"),
+        (lambda *a: ch08._formula(*a, after=True), "before the softmax"),
+        (_attention_naive, "not numerically stable"),
+        (_attention_scaling_q_in_place, "in place")]),
+    "ch08.check_split_heads": (ch08._split, [
+        (lambda x, h: x.reshape(x.shape[0], h, x.shape[1], -1), "mixes positions"),
+        (lambda x, h: x.reshape(*x.shape[:2], -1, h).transpose(0, 3, 1, 2), "every h-th"),
+        (lambda x, h: x.reshape(*x.shape[:2], h, -1), "wrong shape")]),
+    "ch08.check_positional_encoding": (ch08._pe, [
+        (lambda n, d: ch08._pe_variant(n, d, exponent=lambda j: j), "share one frequency"),
+        (lambda n, d: ch08._pe_variant(n, d, swap=True), "swapped"),
+        (lambda n, d: ch08._pe_variant(n, d, halves=True), "interleave"),
+        (lambda n, d: ch08._pe(n, d).T, "transposed"),
+        (_pe_even_widths_only, "an odd width")]),
 }
 
 MODULES = {"ch01": ch01, "ch02": ch02, "ch03": ch03, "ch04": ch04, "ch05": ch05, "ch06": ch06,
-           "ch07": ch07, "ch09": ch09, "ch10": ch10}
+           "ch07": ch07, "ch08": ch08, "ch09": ch09, "ch10": ch10}
 
 
 def _checker(qualname):
@@ -428,10 +471,9 @@ from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 #: chapters whose Exercises section is written (the rest follow with their corrections issues)
-WITH_EXERCISES = ["01_background", "02_neurons", "03_forward", "04_backprop", "05_gradient_descent",
-                  "07_classification", "09_gpt", "10_scale"]
 WITH_EXERCISES = ["01_background", "02_neurons", "03_forward", "04_backprop",
-                  "05_gradient_descent", "06_house_prices"]
+                  "05_gradient_descent", "06_house_prices", "07_classification", "08_attention",
+                  "09_gpt", "10_scale"]
 EXERCISE = re.compile(r"^### Exercise (\d+)\.(\d+) ", re.M)
 DROPDOWN = re.compile(r"^:::\{admonition\} [^\n]*\n:class: dropdown\n", re.M)
 

@@ -73,10 +73,11 @@ from lmvis.exercises import ch02 as ex02  # noqa: E402
 from lmvis.exercises import ch03 as ex03  # noqa: E402
 from lmvis.exercises import ch04 as ex04  # noqa: E402
 from lmvis.exercises import ch05 as ex05  # noqa: E402
+from lmvis.exercises import ch06 as ex06  # noqa: E402
 from lmvis.exercises import ch07 as ex07  # noqa: E402
+from lmvis.exercises import ch08 as ex08  # noqa: E402
 from lmvis.exercises import ch09 as ex09  # noqa: E402
 from lmvis.exercises import ch10 as ex10  # noqa: E402
-from lmvis.exercises import ch06 as ex06  # noqa: E402
 from lmvis.exercises import core as ex_core  # noqa: E402
 from lmvis.viz import attention as viz_attention  # noqa: E402
 from lmvis.viz import classification as viz_classification  # noqa: E402
@@ -1437,6 +1438,8 @@ for _module, _checks in {
            "check_compute_optimal": ex10._optimal, "check_combine_gradients": ex10._combine},
     ex06: {"check_line_gradients": ex06._grads, "check_ridge": linear.ridge_fit,
            "check_standardise": ex06._standardise},
+    ex08: {"check_attention": ex08._attention, "check_split_heads": ex08._split,
+           "check_positional_encoding": ex08._pe},
 }.items():
     for _name, _right in _checks.items():
         spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
@@ -1444,7 +1447,9 @@ for _module, _checks in {
 for _module, _name, _right in [
         (ex01, "check_growth_factor", ex01.GPT3_PARAMS / ex01.GPT_PARAMS),
         (ex02, "check_sigmoid_slope_at_zero", 0.25), (ex05, "check_threshold", 0.05),
-        (ex07, "check_majority_baseline", 27 / 269), (ex09, "check_perplexity", 16.0)]:
+        (ex07, "check_majority_baseline", 27 / 269), (ex09, "check_perplexity", 16.0),
+        (ex08, "check_one_query", ex08.one_query_output()),
+        (ex08, "check_block_parameters", ex08.block_parameters())]:
     spec(f"{_module.__name__}.{_name}", kw_call(getattr(_module, _name)),
          lambda _right=_right: {"answer": _right}, {"answer": Real()}, errors=EX_ANSWER_ERRORS)
 for _module, _name, _right in [(ex03, "check_logits_shape", np.array([32.0, 10.0])),
