@@ -17,6 +17,7 @@ import copy
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -92,7 +93,9 @@ def build(edition: str) -> None:
 
 def main() -> None:
     for edition in ("zh", "en"):  # English last: a fresh `make book` would drop zh/ otherwise
+        start = time.perf_counter()
         build(edition)
+        print(f"zh_book: the {edition} edition built in {time.perf_counter() - start:.0f} s")
 
 
 if __name__ == "__main__":
