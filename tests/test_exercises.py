@@ -552,3 +552,20 @@ def test_solutions_are_collapsed_in_the_book_in_jupyterlab_and_in_colab(stem):
     for c in book:
         if c["cell_type"] == "markdown" and DROPDOWN.search(_text(c)):
             assert _text(colab[c["id"]]).startswith("<details>\n<summary>")
+
+
+@pytest.mark.parametrize("stem", WITH_EXERCISES)
+def test_each_checkers_docstring_names_the_exercise_that_calls_it(stem):
+    """A reader who opens a checker from a check cell finds the same exercise number."""
+    module = MODULES[f"ch{stem[:2]}"]
+    exercise, wrong = None, []
+    for cell in _cells(ROOT / "chapters" / f"{stem}.ipynb"):
+        found = EXERCISE.match(_text(cell)) if cell["cell_type"] == "markdown" else None
+        if found:
+            exercise = f"{found.group(1)}.{found.group(2)}"
+        elif cell["cell_type"] == "code" and exercise:
+            for name in re.findall(r"\b(check_\w+)\(", _text(cell)):
+                doc = getattr(module, name).__doc__ or ""
+                if not doc.startswith(f"Exercise {exercise}"):
+                    wrong.append(f"{name} (called in {exercise}): {doc[:40]!r}")
+    assert wrong == []

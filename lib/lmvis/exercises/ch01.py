@@ -84,7 +84,7 @@ def _bigrams(ids, vocab_size):
 
 
 def check_bigram_counts(f: Callable[..., Any]) -> None:
-    """Exercise 1.4: the counts[a, b] of token b following token a (V, V)."""
+    """Exercise 1.5: the counts[a, b] of token b following token a (V, V)."""
     rng = np.random.default_rng(4)
     cases = [Case((rng.integers(0, 4, 30), 4), "30 random ids, V = 4"),
              Case((np.array([0, 1, 1, 2, 0, 1]), 3), "the ids [0, 1, 1, 2, 0, 1], V = 3"),

@@ -36,7 +36,7 @@ def _naive_sigmoid(z):
 
 
 def check_stable_sigmoid(f: Callable[..., Any]) -> None:
-    """Exercise 2.2: σ(z) for an array z of any shape, with no overflow at large |z|."""
+    """Exercise 2.3: σ(z) for an array z of any shape, with no overflow at large |z|."""
     check_function(
         f, activations.sigmoid, _z_cases(), name="stable_sigmoid",
         against="lmvis.activations.sigmoid",
@@ -74,7 +74,7 @@ def _count(layer_sizes):
 
 
 def check_count_params(f: Callable[..., Any]) -> None:
-    """Exercise 2.4: the number of weights and biases of a dense network with these widths."""
+    """Exercise 2.5: the number of weights and biases of a dense network with these widths."""
     cases = [Case(([784, 128, 10],), "widths [784, 128, 10]"),
              Case(([2, 3, 1],), "widths [2, 3, 1]"),
              Case(([5, 5],), "a single layer, [5, 5]"),

@@ -98,7 +98,7 @@ def _analytic(X, y, W1, b1, W2, b2, *, tanh_prime=True, mean=True, two=True):
 
 
 def check_mlp_backward(f: Callable[..., Any]) -> None:
-    """Exercise 4.3: the gradients (dW1, db1, dW2, db2) of a tanh network's mean squared
+    """Exercise 4.4: the gradients (dW1, db1, dW2, db2) of a tanh network's mean squared
     error, checked against finite differences."""
     rng = np.random.default_rng(7)
     cases = []
@@ -127,7 +127,7 @@ def _central(f, x, eps):
 
 
 def check_central_differences(f: Callable[..., Any]) -> None:
-    """Exercise 4.4: central differences, (f(x + ε e_i) − f(x − ε e_i)) / 2ε for every i."""
+    """Exercise 4.3: central differences, (f(x + ε e_i) − f(x − ε e_i)) / 2ε for every i."""
     rng = np.random.default_rng(8)
     A = rng.normal(size=(3, 3))
     cases = [Case((lambda v: float(np.sum(v**3)), rng.normal(size=4), 1e-5), "f(x) = Σ x³"),
