@@ -1,10 +1,11 @@
 """Every page of the built book, opened from disk in headless Chromium with the network cut.
 
 Run by `make test-html` (which builds the book first; CI runs it after `make book`). For each
-page: every formula typeset by MathJax, every Mermaid diagram drawn, every image loaded, and no
-failed request, request to another host or console error; a chapter opens with its first
-paragraph, its setup cell collapsed. A screenshot of each page goes to _build/screenshots/.
-The search page then finds the chapters that teach three terms.
+page of both editions: every formula typeset by MathJax, every Mermaid diagram drawn, every
+image loaded, on a Chinese page the book's own CJK web font loaded (Chromium sees no CJK font of
+the system), and no failed request, request to another host or console error; a chapter opens
+with its first paragraph, its setup cell collapsed. A screenshot of each page goes to
+_build/screenshots/. The search pages then find the chapters that teach four terms.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 # What a page shows, read in the page once MathJax and Mermaid have finished.
 REPORT = """async () => {
   if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
+  await document.fonts.ready;
   const skip = new Set(["SCRIPT", "STYLE", "PRE", "CODE", "TEXTAREA", "MJX-CONTAINER"]);
   const raw = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
@@ -52,6 +54,8 @@ REPORT = """async () => {
     images: images.length,
     broken_images: images.filter(i => !(i.complete && i.naturalWidth > 0))
                          .map(i => (i.id || i.src).slice(0, 80)),
+    cjk_font: [...document.fonts].filter(f => f.family.includes("Noto Sans CJK SC"))
+                                 .map(f => f.status),
   };
 }"""
 # Images below the fold may be lazy; make every one load, then wait for all of them.
@@ -113,6 +117,8 @@ def test_page_renders_offline(browser, path):
     assert report["containers"] >= report["maths"]
     assert report["undrawn"] == [] and report["diagram_errors"] == 0
     assert report["broken_images"] == []
+    if _name(path).startswith("zh/") and not target:  # Chinese in the book's own web font
+        assert report["cjk_font"] == ["loaded"]
     if _name(path).removeprefix("zh/").startswith("chapters/0"):  # a chapter (either edition)
         # opens with its first paragraph,
         assert report["after_title"] == "P"   # and its setup cell is collapsed (hide-input)
