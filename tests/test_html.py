@@ -142,8 +142,9 @@ def test_the_pages_that_need_them_have_formulas_diagrams_and_figures(browser):
 def test_search_page_finds_the_chapter(browser, edition, query, chapter):
     site = require_site()
     page = browser.open((site / edition / "search.html").as_uri() + f"?q={query}")
+    finished = "搜索完成" if edition == "zh" else "Search finished"  # Sphinx's words, translated
     page.wait_for("document.querySelector('#search-results .search-summary')"
-                  "?.textContent.includes('Search finished')", timeout_s=30)
+                  f"?.textContent.includes('{finished}')", timeout_s=30)
     found = page.evaluate("[...document.querySelectorAll('#search-results ul.search li a')]"
                           ".map(a => a.getAttribute('href'))")
     page.screenshot(SCREENSHOTS / f"search-{edition or 'en'}-{query}.png", full_page=False)
