@@ -241,3 +241,18 @@ def test_the_chinese_books_sidebar_has_its_parts_captions_translated():
     translated = zh_book.edition_toc(toc, {"Chapters": "章节"})
     assert [p["caption"] for p in translated["parts"]] == ["章节", "Appendices"]
     assert toc["parts"][0]["caption"] == "Chapters"  # the English toc is left as it is
+
+
+def test_rebuilding_the_chinese_site_keeps_its_downloads(tmp_path):
+    """`make book` after `make dist` must not drop the Chinese PDF and notebooks."""
+    built, target = tmp_path / "built", tmp_path / "html" / "zh"
+    (built / "chapters").mkdir(parents=True)
+    (built / "index.html").write_text("new")
+    (target / "downloads").mkdir(parents=True)
+    (target / "downloads" / "book-zh.pdf").write_bytes(b"%PDF")
+    (target / "stale.html").write_text("old")
+    zh_book.replace_site(built, target)
+    assert (target / "index.html").read_text() == "new" and not (target / "stale.html").exists()
+    assert (target / "downloads" / "book-zh.pdf").read_bytes() == b"%PDF"
+    zh_book.replace_site(built, target)  # and again, with nothing left over beside it
+    assert sorted(p.name for p in target.parent.iterdir()) == ["zh"]

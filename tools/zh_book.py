@@ -23,6 +23,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "_ext"))
+from downloads import DOWNLOADS_DIR  # noqa: E402
+
 BUILD = ROOT / "_build"
 JB = Path(sys.executable).with_name("jupyter-book")
 
@@ -86,9 +89,22 @@ def build(edition: str) -> None:
                     "--config", str(path), "--toc", str(folder / "_toc.yml"),
                     "--path-output", str(output)], cwd=ROOT, check=True)
     if edition == "zh":
-        target = BUILD / "html" / "zh"
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(output / "_build" / "html", target)
+        replace_site(output / "_build" / "html", BUILD / "html" / "zh")
+
+
+def replace_site(built: Path, target: Path) -> None:
+    """Put a freshly built site at `target`, keeping the downloads that `make dist` put there
+    (the PDF and the zips are made after the site; rebuilding the book must not drop them)."""
+    downloads = target / DOWNLOADS_DIR
+    kept = target.with_name(f".{target.name}-{DOWNLOADS_DIR}")
+    shutil.rmtree(kept, ignore_errors=True)
+    if downloads.is_dir():
+        downloads.rename(kept)
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(built, target)
+    if kept.is_dir():
+        shutil.rmtree(target / DOWNLOADS_DIR, ignore_errors=True)
+        kept.rename(target / DOWNLOADS_DIR)
 
 
 def main() -> None:
