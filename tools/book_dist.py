@@ -180,7 +180,8 @@ def main() -> None:
     elif not html.is_file():
         sys.exit(f"{html} not found: the English call makes it (make dist)")
     else:
-        count = len(zipfile.ZipFile(html).namelist())
+        with zipfile.ZipFile(html) as archive:
+            count = len(archive.namelist())
     shutil.copyfile(html, downloads / names["html"])
     for path, what in ((notebooks, f"{len(listed)} files"), (html, f"{count} files")):
         print(f"{path}: {what}, {path.stat().st_size / 2**20:.1f} MiB")

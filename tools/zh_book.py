@@ -23,7 +23,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "_ext"))
+sys.path[:0] = [str(ROOT / "_ext"), str(ROOT / "tools")]
+import zh_edition  # noqa: E402
 from downloads import DOWNLOADS_DIR  # noqa: E402
 
 BUILD = ROOT / "_build"
@@ -78,9 +79,6 @@ def build(edition: str) -> None:
                     encoding="utf-8")
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     if edition == "zh":
-        sys.path.insert(0, str(ROOT / "tools"))
-        import zh_edition
-
         toc = edition_toc(toc, zh_edition.load_catalogue(zh_edition.catalogue_path("intro")))
     (folder / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False),
                                      encoding="utf-8")

@@ -17,7 +17,7 @@ In the generated notebook every Markdown cell, caption (the figure caption in th
 metadata and the caption cell tagged remove-cell), admonition ("Common pitfall" box), table and
 list is translated; a code cell is the English one with its comments translated, and its stored
 outputs are carried over unchanged. A message not yet translated (or fuzzy) stays English:
-`make test-zh` (tests/zh/) fails until none is left.
+`make test` (tests/test_zh_complete.py) fails until none is left.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ import sys
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from portable_markup import _source as source  # noqa: E402  (a cell's text, list or string)
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "locale"
@@ -128,11 +131,6 @@ def code_tokens(code: str) -> list[tuple[int, str]]:
             tokenize.ENCODING, tokenize.ENDMARKER}
     return [(t.type, t.string) for t in tokenize.generate_tokens(io.StringIO(code).readline)
             if t.type not in skip]
-
-
-def source(cell: dict) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
 
 
 def caption(cell: dict) -> str | None:
@@ -348,6 +346,11 @@ def build(notebooks: list[Path], out: Path = OUT, locale: Path = LOCALE, root: P
 
 # The checks of tests/zh/ (the real catalogue) and tests/test_zh_edition.py (the fixture).
 
+def to_translate(entry) -> bool:
+    """Whether a catalogue entry is owed a translation: untranslated or fuzzy, with words."""
+    return not entry.obsolete and (entry.fuzzy or not entry.msgstr) and is_text(entry.msgid)
+
+
 def unfinished(po_paths: list[Path]) -> list[str]:
     """'file: message' for every untranslated or fuzzy entry of the catalogues."""
     import polib
@@ -355,7 +358,7 @@ def unfinished(po_paths: list[Path]) -> list[str]:
     found = []
     for path in po_paths:
         for e in polib.pofile(str(path)):
-            if not e.obsolete and (e.fuzzy or not e.msgstr) and is_text(e.msgid):
+            if to_translate(e):
                 found.append(f"{path.name}: {'fuzzy' if e.fuzzy else 'untranslated'}: "
                              f"{e.msgid[:70]!r}")
     return found
@@ -469,10 +472,8 @@ def check_catalogues(po_paths: list[Path]) -> list[str]:
     for path in po_paths:
         todo = 0
         for e in polib.pofile(str(path)):
-            if e.obsolete:
-                continue
-            if e.fuzzy or not e.msgstr:
-                todo += is_text(e.msgid)
+            todo += to_translate(e)
+            if e.obsolete or e.fuzzy or not e.msgstr:
                 continue
             where = f"{path.name}: {e.msgid[:60]!r}"
             problems += [f"{where}: {d}" for d in markup_differences(e.msgid, e.msgstr)]
