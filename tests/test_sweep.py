@@ -745,8 +745,8 @@ spec("lmvis.notebook.animation_html", kw_call(notebook.animation_html),
      lambda: {"anim": tiny_animation(), "name": "race"},
      {"anim": Obj(others=["<div></div>"]), "name": Text(bad=["", "1st", "my race", "a-b"])},
      unswept={"to_jshtml": "matplotlib's own options"}, goods=False)
-spec("lmvis.notebook.language", kw_call(notebook.language), lambda: {"code": "zh"},
-     {"code": Choice(["en", "zh"], optional=True)})
+spec("lmvis.notebook.language", kw_call(notebook.language), lambda: {"language": "zh"},
+     {"language": Choice(["en", "zh"], optional=True)})
 spec("lmvis.notebook.below", kw_call(notebook.below), lambda: {"value": 1e-16, "bound": 1e-12},
      {"value": Real(), "bound": Real(0.0, low_open=True)})
 

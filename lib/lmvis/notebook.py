@@ -43,13 +43,13 @@ STYLE = {
 }
 
 
-def language(code: str | None = None) -> str:
-    """The edition's language for text that code prints (chapter 1's milestone table): `code`
-    if given, else the LMVIS_LANGUAGE environment variable, else English ("en")."""
-    if code is None:
+def language(language: str | None = None) -> str:
+    """The edition's language for text that code prints (chapter 1's milestone table):
+    `language` if given, else the LMVIS_LANGUAGE environment variable, else English ("en")."""
+    if language is None:
         return checks.choice(f"the environment variable {LANGUAGE_VARIABLE}",
                              os.environ.get(LANGUAGE_VARIABLE, "en"), LANGUAGES)
-    return checks.choice("code", code, LANGUAGES)
+    return checks.choice("language", language, LANGUAGES)
 
 
 def setup(seed: int = 0) -> None:

@@ -255,8 +255,7 @@ def markdown_table(milestones: Sequence[Milestone] = MILESTONES,
     it with ``IPython.display.Markdown``; the cell's metadata ``{"mystnb": {"markdown_format":
     "myst"}}`` makes myst-nb parse the citations in it.
     """
-    language = notebook.language() if language is None else checks.choice(
-        "language", language, notebook.LANGUAGES)
+    language = notebook.language(language)
     rows = [_HEADER[language], "|---|---|---|---|---|---|"]
     for i, m in enumerate(checks.sequence("milestones", milestones)):
         m = checks.instance(f"milestones[{i}]", m, Milestone, "a Milestone")
